@@ -1,0 +1,122 @@
+package io.isoworker.isolate;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+
+import io.isoworker.api.Binding;
+import io.isoworker.api.host.HostBridge;
+
+/**
+ * A sandboxed context with the prelude evaluated and no worker in it yet: what the pre-warmed pool holds. Loading a
+ * worker ({@link #load}) is the only work left on a cold start.
+ */
+final class BlankContext {
+
+    final Context context;
+    final ModuleFileSystem fileSystem;
+    final HostBridge host;
+    final Value internals;
+
+    BlankContext(Context context, ModuleFileSystem fileSystem, HostBridge host, Value internals) {
+        this.context = context;
+        this.fileSystem = fileSystem;
+        this.host = host;
+        this.internals = internals;
+    }
+
+    /**
+     * Evaluates the worker's main module (and what it imports) under the startup CPU limit, and checks that it
+     * registers a handler. Runs on the calling thread. On failure the context is closed.
+     *
+     * @return the prelude's descriptor of the loaded worker
+     */
+    Value load(WorkerBundle bundle, Watchdog watchdog, Duration startupLimit) throws ScriptLoadException {
+        host.bindScript(bundle.scriptName());
+        fileSystem.mount(bundle);
+        String bindings = bindingsJson(bundle.bindings());
+        Watchdog.Slot slot = watchdog.slot();
+        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        slot.arm(startupLimit.toNanos(), () -> {
+            cancelled.set(true);
+            context.close(true);
+        });
+        try {
+            if (bundle.moduleSyntax()) {
+                Value exports = context.eval(bundle.mainSource());
+                return internals.invokeMember("moduleWorker", exports, bindings);
+            }
+            internals.invokeMember("defineBindingGlobals", bindings);
+            context.eval(bundle.mainSource());
+            return internals.invokeMember("serviceWorker");
+        } catch (PolyglotException e) {
+            closeQuietly();
+            if (e.isCancelled() || cancelled.get()) {
+                throw new ScriptLoadException(ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED,
+                        "Script startup exceeded CPU time limit (" + startupLimit.toMillis() + " ms).", null, 0);
+            }
+            throw toLoadException(e);
+        } catch (IllegalStateException e) {
+            closeQuietly();
+            if (cancelled.get()) {
+                throw new ScriptLoadException(ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED,
+                        "Script startup exceeded CPU time limit (" + startupLimit.toMillis() + " ms).", null, 0);
+            }
+            throw e;
+        } finally {
+            slot.disarm();
+        }
+    }
+
+    private static ScriptLoadException toLoadException(PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        if (at == null) {
+            for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+                if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
+                    at = frame.getSourceLocation();
+                    break;
+                }
+            }
+        }
+        String module = at == null ? null : at.getSource().getName();
+        int line = at == null ? 0 : at.getStartLine();
+        String message = e.getMessage();
+        if (e.isSyntaxError()) {
+            return new ScriptLoadException(ScriptLoadException.Kind.SYNTAX_ERROR, message, module, line);
+        }
+        if (message != null && message.contains("No event handlers were registered")) {
+            return new ScriptLoadException(ScriptLoadException.Kind.NO_HANDLER, message, null, 0);
+        }
+        return new ScriptLoadException(ScriptLoadException.Kind.EVALUATION_ERROR, message, module, line);
+    }
+
+    void closeQuietly() {
+        try {
+            context.close(true);
+        } catch (RuntimeException ignored) {
+            // a cancelled context rethrows on close; it is closed all the same
+        }
+    }
+
+    static String bindingsJson(List<Binding> bindings) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Binding b : bindings) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            String value = switch (b) {
+                case Binding.PlainText t -> t.text();
+                case Binding.SecretText t -> t.text();
+                case Binding.Json j -> j.json();
+            };
+            sb.append("{\"name\":").append(ModuleFileSystem.jsString(b.name()))
+                    .append(",\"type\":").append(ModuleFileSystem.jsString(b.type()))
+                    .append(",\"value\":").append(ModuleFileSystem.jsString(value)).append('}');
+        }
+        return sb.append(']').toString();
+    }
+}

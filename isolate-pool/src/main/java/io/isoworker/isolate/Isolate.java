@@ -1,0 +1,206 @@
+package io.isoworker.isolate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.isoworker.api.host.ResponseBridge;
+import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.ResponseSink;
+
+/**
+ * One version of one worker loaded in one context, used by one owner thread (an event loop). Module-level state
+ * lives as long as the isolate, across requests, as on Workers.
+ *
+ * <p>Every method except {@link #retire} must be called on the owner thread. Entering guest code arms the
+ * watchdog; a request that runs over its CPU budget cancels the whole context, and every request still in flight on
+ * it gets a 503.
+ */
+public final class Isolate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Isolate.class);
+
+    private final WorkerBundle bundle;
+    private final BlankContext ctx;
+    private final Value worker;
+    private final Value dispatchFetch;
+    private final Watchdog watchdog;
+    private final long requestBudgetNanos;
+    private final Executor owner;
+    private final List<TrackedSink> inFlight = new ArrayList<>();
+    private final AtomicBoolean cpuExceeded = new AtomicBoolean();
+    private boolean retired;
+    private boolean closed;
+
+    Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
+            Executor owner) {
+        this.bundle = bundle;
+        this.ctx = ctx;
+        this.worker = worker;
+        this.dispatchFetch = ctx.internals.getMember("dispatchFetch");
+        this.watchdog = watchdog;
+        this.requestBudgetNanos = requestBudgetNanos;
+        this.owner = owner;
+    }
+
+    public WorkerBundle bundle() {
+        return bundle;
+    }
+
+    /** False once the isolate was cancelled or closed; the pool then loads a fresh one. */
+    public boolean usable() {
+        return !closed;
+    }
+
+    /** Hands a request to the worker's fetch handler; the response goes to {@code sink}. Owner thread only. */
+    public void dispatchFetch(HttpRequestHead request, ResponseSink sink) {
+        TrackedSink tracked = new TrackedSink(sink);
+        if (closed) {
+            tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
+            return;
+        }
+        inFlight.add(tracked);
+        ResponseBridge bridge = new ResponseBridge(tracked, this::enter);
+        enter(() -> dispatchFetch.executeVoid(worker, request, bridge));
+    }
+
+    /** Runs {@code callback} in the guest under the request CPU budget. Owner thread only. */
+    void enter(Runnable callback) {
+        if (closed) {
+            return;
+        }
+        Watchdog.Slot slot = watchdog.slot();
+        slot.arm(requestBudgetNanos, this::cancelForCpu);
+        try {
+            callback.run();
+        } catch (PolyglotException e) {
+            if (e.isCancelled() || cpuExceeded.get()) {
+                die("Exceeded CPU time limit");
+            } else {
+                LOG.error("script {}: internal error in the isolate", bundle.scriptName(), e);
+                die("Internal error");
+            }
+        } catch (IllegalStateException e) {
+            // the context was closed under us (cancelled between two entries)
+            die(cpuExceeded.get() ? "Exceeded CPU time limit" : "Internal error");
+        } finally {
+            slot.disarm();
+        }
+    }
+
+    private void cancelForCpu() {
+        if (cpuExceeded.compareAndSet(false, true)) {
+            LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms: cancelling its isolate",
+                    bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000);
+            ctx.closeQuietly();
+        }
+    }
+
+    private void die(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ctx.closeQuietly();
+        List<TrackedSink> victims = new ArrayList<>(inFlight);
+        inFlight.clear();
+        for (TrackedSink s : victims) {
+            s.limitOrFail(reason);
+        }
+    }
+
+    /** Stops taking requests and closes once the in-flight ones are done. Any thread. */
+    void retire() {
+        owner.execute(() -> {
+            retired = true;
+            if (inFlight.isEmpty()) {
+                close();
+            }
+        });
+    }
+
+    private void close() {
+        if (!closed) {
+            closed = true;
+            ctx.closeQuietly();
+        }
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Removes a request from the in-flight list when its response is finished. */
+    private final class TrackedSink implements ResponseSink {
+        private final ResponseSink sink;
+        private boolean done;
+
+        TrackedSink(ResponseSink sink) {
+            this.sink = sink;
+        }
+
+        private void finish() {
+            if (!done) {
+                done = true;
+                inFlight.remove(this);
+                if (retired && inFlight.isEmpty()) {
+                    close();
+                }
+            }
+        }
+
+        void limitOrFail(String reason) {
+            done = true;
+            if (reason.startsWith("Exceeded")) {
+                sink.limitExceeded(reason);
+            } else {
+                sink.fail("Error: " + reason, "Error: " + reason);
+            }
+        }
+
+        @Override
+        public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+            sink.start(status, headers, contentLength);
+        }
+
+        @Override
+        public boolean write(byte[] chunk) {
+            return sink.write(chunk);
+        }
+
+        @Override
+        public void onDrain(Runnable next) {
+            sink.onDrain(next);
+        }
+
+        @Override
+        public void end() {
+            finish();
+            sink.end();
+        }
+
+        @Override
+        public void fail(String message, String stack) {
+            finish();
+            sink.fail(message, stack);
+        }
+
+        @Override
+        public void limitExceeded(String message) {
+            finish();
+            sink.limitExceeded(message);
+        }
+
+        @Override
+        public boolean clientGone() {
+            return sink.clientGone();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.isoworker.isolate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.graalvm.polyglot.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
+
+import io.isoworker.api.ModuleType;
+import io.isoworker.api.WorkerModule;
+import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.ResponseSink;
+
+/**
+ * The isolate pool: the shared engine, the pre-warmed blank contexts, and the loaded isolates, one per worker version
+ * and owner thread (event loop), kept in a Caffeine cache that closes idle ones (scale to zero) and the least recently
+ * used beyond its maximum.
+ */
+public final class IsolatePool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IsolatePool.class);
+
+    private record Key(String versionId, int owner) {
+    }
+
+    private final IsolateSettings settings;
+    private final IsolateEngine engine;
+    private final Watchdog watchdog;
+    private final ContextPool blanks;
+    private final Cache<Key, Isolate> isolates;
+    private final AtomicLong coldStarts = new AtomicLong();
+
+    public IsolatePool(IsolateSettings settings) {
+        this.settings = settings;
+        this.engine = new IsolateEngine();
+        this.watchdog = new Watchdog();
+        this.blanks = new ContextPool(engine, settings.prewarmedContexts());
+        this.isolates = Caffeine.newBuilder()
+                .maximumSize(settings.maxIsolates())
+                .expireAfterAccess(settings.idleTimeout())
+                .scheduler(Scheduler.systemScheduler())
+                .<Key, Isolate>removalListener((key, isolate, cause) -> {
+                    if (isolate != null) {
+                        isolate.retire();
+                    }
+                })
+                .build();
+    }
+
+    public IsolateEngine engine() {
+        return engine;
+    }
+
+    public IsolateSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Fills the pre-warmed pool and runs a small worker through load and dispatch, so the first real request finds
+     * the prelude's code paths warm. Call before accepting traffic.
+     */
+    public void warmUp(int requests) throws InterruptedException {
+        long start = System.nanoTime();
+        WorkerBundle warm = new WorkerBundle("isoworker-warmup", "warmup", "warmup.js",
+                List.of(WorkerModule.of("warmup.js", ModuleType.ES_MODULE,
+                        "export default { async fetch(req) { const h = req.headers.get('x-n');"
+                                + " return new Response('ok ' + h + ' ' + req.url, { headers: { 'content-type': 'text/plain' } }); } };")),
+                List.of());
+        Executor direct = Runnable::run;
+        try {
+            for (int i = 0; i < requests; i++) {
+                Isolate isolate = load(warm, direct);
+                isolate.dispatchFetch(new HttpRequestHead("GET", "http://warmup/" + i,
+                        List.of(Map.entry("x-n", Integer.toString(i))), null), DiscardingSink.INSTANCE);
+                isolate.retire();
+            }
+        } catch (ScriptLoadException e) {
+            throw new IllegalStateException("the warm-up worker failed to load: " + e.getMessage(), e);
+        }
+        blanks.awaitFull(60, TimeUnit.SECONDS);
+        LOG.info("engine warmed up in {} ms ({}, {} pre-warmed contexts)", (System.nanoTime() - start) / 1_000_000,
+                engine.implementationName(), blanks.size());
+    }
+
+    /**
+     * The isolate of {@code bundle} for the owner thread {@code owner}, loading it (a cold start) when there is none.
+     * Call on the owner thread; {@code executor} runs tasks on it.
+     */
+    public Isolate isolate(WorkerBundle bundle, int owner, Executor executor) throws ScriptLoadException {
+        Key key = new Key(bundle.versionId(), owner);
+        Isolate isolate = isolates.getIfPresent(key);
+        if (isolate != null && isolate.usable()) {
+            return isolate;
+        }
+        coldStarts.incrementAndGet();
+        Isolate fresh = load(bundle, executor);
+        isolates.put(key, fresh);
+        return fresh;
+    }
+
+    private Isolate load(WorkerBundle bundle, Executor executor) throws ScriptLoadException {
+        BlankContext ctx = blanks.take();
+        Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit().toNanos(), executor);
+    }
+
+    /**
+     * Loads {@code bundle} in a fresh context to check it (syntax, top-level evaluation within the startup limit, a
+     * handler), then throws the context away. Blocks the calling thread for up to the startup limit: do not call on
+     * an event loop.
+     */
+    public void validate(WorkerBundle bundle) throws ScriptLoadException {
+        BlankContext ctx = blanks.take();
+        ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        ctx.closeQuietly();
+    }
+
+    /** Retires every isolate of a version: in-flight requests finish, new ones load the active version. */
+    public void retireVersion(String versionId) {
+        isolates.asMap().keySet().removeIf(k -> k.versionId().equals(versionId));
+    }
+
+    /** Waits until the pre-warmed pool is full again (benchmarks call this between cold starts). */
+    public boolean awaitPrewarmed(long timeout, TimeUnit unit) throws InterruptedException {
+        return blanks.awaitFull(timeout, unit);
+    }
+
+    public long coldStarts() {
+        return coldStarts.get();
+    }
+
+    public long prewarmMisses() {
+        return blanks.misses();
+    }
+
+    public long liveIsolates() {
+        return isolates.estimatedSize();
+    }
+
+    @Override
+    public void close() {
+        isolates.invalidateAll();
+        isolates.cleanUp();
+        blanks.close();
+        watchdog.close();
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            LOG.debug("engine close", e);
+        }
+    }
+
+    /** A sink that drops the response (warm-up). */
+    private enum DiscardingSink implements ResponseSink {
+        INSTANCE;
+
+        @Override
+        public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+        }
+
+        @Override
+        public boolean write(byte[] chunk) {
+            return true;
+        }
+
+        @Override
+        public void onDrain(Runnable next) {
+            next.run();
+        }
+
+        @Override
+        public void end() {
+        }
+
+        @Override
+        public void fail(String message, String stack) {
+            LOG.warn("warm-up request failed: {}", stack);
+        }
+
+        @Override
+        public void limitExceeded(String message) {
+            LOG.warn("warm-up request failed: {}", message);
+        }
+
+        @Override
+        public boolean clientGone() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.isoworker.isolate;
+
+import java.time.Duration;
+
+/**
+ * Settings of the isolate pool.
+ *
+ * @param prewarmedContexts how many blank contexts (prelude evaluated) to keep ready
+ * @param maxIsolates       most loaded isolates kept; the least recently used go first
+ * @param idleTimeout       an isolate unused this long is closed (scale to zero)
+ * @param startupCpuLimit   CPU time a script's top-level evaluation may take
+ * @param requestCpuLimit   CPU time one invocation may take before its isolate is cancelled
+ */
+public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration idleTimeout,
+        Duration startupCpuLimit, Duration requestCpuLimit) {
+
+    public static final IsolateSettings DEFAULTS = new IsolateSettings(
+            8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    public IsolateSettings {
+        if (prewarmedContexts < 0) {
+            throw new IllegalArgumentException("prewarmedContexts must be >= 0");
+        }
+        if (maxIsolates < 1) {
+            throw new IllegalArgumentException("maxIsolates must be >= 1");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
+        if (startupCpuLimit.isNegative() || startupCpuLimit.isZero()) {
+            throw new IllegalArgumentException("startupCpuLimit must be positive");
+        }
+        if (requestCpuLimit.isNegative() || requestCpuLimit.isZero()) {
+            throw new IllegalArgumentException("requestCpuLimit must be positive");
+        }
+    }
+
+    public IsolateSettings withPrewarmedContexts(int n) {
+        return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit);
+    }
+}

@@ -1,0 +1,162 @@
+package io.isoworker.runtime;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.isoworker.isolate.IsolatePool;
+import io.isoworker.runtime.admin.AdminApi;
+import io.isoworker.runtime.config.ServerConfig;
+import io.isoworker.runtime.scripts.ScriptRegistry;
+import io.isoworker.runtime.scripts.ScriptStore;
+import io.isoworker.runtime.scripts.ScriptVersion;
+import io.isoworker.runtime.traffic.ScriptRouter;
+import io.isoworker.runtime.traffic.TrafficHandler;
+import io.isoworker.runtime.traffic.TrafficVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * A running isoworker: the isolate pool, the deployed scripts, one traffic listener per event loop, and (in serve
+ * mode) the admin API on its own listener. The engine is warmed up before any listener opens.
+ */
+public final class IsoworkerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IsoworkerServer.class);
+
+    static {
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    }
+
+    private final Vertx vertx;
+    private final IsolatePool isolates;
+    private final ScriptRegistry scripts;
+    private final int port;
+    private final int adminPort;
+    private final AdminToken token;
+
+    private IsoworkerServer(Vertx vertx, IsolatePool isolates, ScriptRegistry scripts, int port, int adminPort,
+            AdminToken token) {
+        this.vertx = vertx;
+        this.isolates = isolates;
+        this.scripts = scripts;
+        this.port = port;
+        this.adminPort = adminPort;
+        this.token = token;
+    }
+
+    /** Starts the multi-tenant server ({@code isoworker serve}). */
+    public static IsoworkerServer serve(ServerConfig config) throws Exception {
+        Files.createDirectories(config.dataDir());
+        AdminToken token = AdminToken.resolve(config.adminToken(), config.dataDir());
+        ScriptRegistry scripts = new ScriptRegistry(new ScriptStore(config.dataDir()));
+        scripts.load();
+        ScriptRouter router = ScriptRouter.of(config.routes(), config.baseDomain());
+        IsolatePool isolates = new IsolatePool(config.isolates());
+        if (!isolates.engine().optimizing()) {
+            LOG.warn("**************************************************************************************");
+            LOG.warn("GraalJS runs WITHOUT its optimizing compiler ({}): JavaScript is interpreted and several",
+                    isolates.engine().implementationName());
+            LOG.warn("times slower. Start with ./isoworker serve (it passes the JVMCI flags and target/jit).");
+            LOG.warn("**************************************************************************************");
+        }
+        Vertx vertx = null;
+        try {
+            isolates.warmUp(20);
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+            int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
+                    config.maxRequestBody());
+            AdminApi admin = new AdminApi(vertx, scripts, isolates, token.value(), config.maxScriptSize());
+            HttpServer adminServer = vertx.createHttpServer();
+            adminServer.requestHandler(admin.router());
+            int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
+                    .await(30, TimeUnit.SECONDS).actualPort();
+            LOG.info("isoworker serving {} script(s): traffic on {}:{}, admin API on {}:{}, data in {}",
+                    scripts.list().size(), config.host(), port, config.adminHost(), adminPort,
+                    config.dataDir().toAbsolutePath());
+            return new IsoworkerServer(vertx, isolates, scripts, port, adminPort, token);
+        } catch (Exception e) {
+            if (vertx != null) {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+            isolates.close();
+            throw e;
+        }
+    }
+
+    /** Serves one script on every Host, with no admin API ({@code isoworker dev}). */
+    public static IsoworkerServer dev(ScriptVersion script, String host, int port,
+            io.isoworker.isolate.IsolateSettings settings) throws Exception {
+        ScriptRegistry scripts = new ScriptRegistry(null);
+        IsolatePool isolates = new IsolatePool(settings);
+        Vertx vertx = null;
+        try {
+            isolates.validate(script.bundle());
+            scripts.putEphemeral(script);
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+            int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
+                    100L * 1024 * 1024);
+            return new IsoworkerServer(vertx, isolates, scripts, bound, -1, null);
+        } catch (Exception e) {
+            if (vertx != null) {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+            isolates.close();
+            throw e;
+        }
+    }
+
+    private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
+            ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody) throws Exception {
+        AtomicInteger nextLoop = new AtomicInteger();
+        TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
+                maxRequestBody, nextLoop.getAndIncrement(), context);
+        List<TrafficVerticle> verticles = new ArrayList<>();
+        int bound = port;
+        for (int i = 0; i < loops; i++) {
+            TrafficVerticle v = new TrafficVerticle(host, bound, handlers);
+            vertx.deployVerticle(v).await(30, TimeUnit.SECONDS);
+            verticles.add(v);
+            bound = v.actualPort();
+        }
+        return bound;
+    }
+
+    /** The traffic port actually bound. */
+    public int port() {
+        return port;
+    }
+
+    /** The admin port actually bound, or -1 in dev mode. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public AdminToken adminToken() {
+        return token;
+    }
+
+    public IsolatePool isolates() {
+        return isolates;
+    }
+
+    public ScriptRegistry scripts() {
+        return scripts;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x", e);
+        }
+        isolates.close();
+    }
+}

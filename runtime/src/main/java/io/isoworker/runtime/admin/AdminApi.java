@@ -1,0 +1,302 @@
+package io.isoworker.runtime.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.isoworker.api.Binding;
+import io.isoworker.api.WorkerModule;
+import io.isoworker.isolate.IsolatePool;
+import io.isoworker.isolate.ScriptLoadException;
+import io.isoworker.runtime.scripts.ScriptNames;
+import io.isoworker.runtime.scripts.ScriptRegistry;
+import io.isoworker.runtime.scripts.ScriptVersion;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The admin API (its own listener): upload, list, show and delete scripts. Every request needs
+ * {@code Authorization: Bearer TOKEN}. Blocking work (checking a script, writing to disk) runs on worker threads.
+ */
+public final class AdminApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+
+    private final Vertx vertx;
+    private final ScriptRegistry scripts;
+    private final IsolatePool isolates;
+    private final byte[] token;
+    private final long maxScriptSize;
+
+    public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, String token, long maxScriptSize) {
+        this.vertx = vertx;
+        this.scripts = scripts;
+        this.isolates = isolates;
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.maxScriptSize = maxScriptSize;
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(this::authenticate);
+        router.put("/v1/scripts/:name").handler(this::upload);
+        router.get("/v1/scripts").handler(this::list);
+        router.get("/v1/scripts/:name").handler(this::show);
+        router.get("/v1/scripts/:name/versions").handler(this::versions);
+        router.delete("/v1/scripts/:name").handler(this::delete);
+        router.errorHandler(404, ctx -> error(ctx, 404, "No such admin endpoint: " + ctx.request().path()));
+        router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed here."));
+        router.errorHandler(500, ctx -> {
+            LOG.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            error(ctx, 500, "Internal error.");
+        });
+        return router;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader("authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            ctx.response().putHeader("www-authenticate", "Bearer");
+            error(ctx, 401, header == null ? "Missing Authorization: Bearer token." : "Invalid admin token.");
+            return;
+        }
+        ctx.next();
+    }
+
+    private String scriptName(RoutingContext ctx) throws AdminException {
+        String name = ctx.pathParam("name");
+        if (!ScriptNames.validScriptName(name)) {
+            throw new AdminException(400, "Invalid script name '" + name
+                    + "': use 1-63 lower-case letters, digits and dashes, starting with a letter or digit.");
+        }
+        return name;
+    }
+
+    private void upload(RoutingContext ctx) {
+        String name;
+        try {
+            name = scriptName(ctx);
+        } catch (AdminException e) {
+            error(ctx, e);
+            return;
+        }
+        readBody(ctx, body -> vertx.executeBlocking(() -> publish(name, ctx.request().getHeader("content-type"), body))
+                .onSuccess(v -> json(ctx, 200, uploadAnswer(v)))
+                .onFailure(e -> fail(ctx, e)));
+    }
+
+    private ScriptVersion publish(String name, String contentType, byte[] body) throws Exception {
+        ScriptUpload upload = ScriptUpload.parse(contentType, body);
+        ScriptVersion version;
+        try {
+            version = ScriptVersion.create(name, upload.mainModule(), upload.modules(), upload.bindings(),
+                    upload.compatibilityDate());
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(400, e.getMessage());
+        }
+        try {
+            isolates.validate(version.bundle());
+        } catch (ScriptLoadException e) {
+            JsonObject details = new JsonObject().put("kind", e.kind().name().toLowerCase());
+            if (e.module() != null) {
+                details.put("module", e.module());
+            }
+            if (e.line() > 0) {
+                details.put("line", e.line());
+            }
+            throw new AdminException(400, e.getMessage(), details);
+        }
+        Optional<ScriptVersion> previous = scripts.publish(version);
+        previous.ifPresent(p -> isolates.retireVersion(p.id()));
+        LOG.info("script {}: version {} is active ({} bytes, {} module(s))", name, version.id(), version.size(),
+                version.modules().size());
+        return version;
+    }
+
+    private static JsonObject uploadAnswer(ScriptVersion v) {
+        return new JsonObject()
+                .put("name", v.scriptName())
+                .put("version_id", v.id())
+                .put("hash", v.hash())
+                .put("size", v.size())
+                .put("created_on", v.createdOn().toString())
+                .put("main_module", v.mainModule())
+                .put("format", v.format());
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray out = new JsonArray();
+        for (ScriptRegistry.Script s : scripts.list()) {
+            out.add(new JsonObject()
+                    .put("name", s.name())
+                    .put("active_version_id", s.active().id())
+                    .put("modified_on", s.active().createdOn().toString())
+                    .put("versions", s.versions().size()));
+        }
+        json(ctx, 200, new JsonObject().put("scripts", out));
+    }
+
+    private void show(RoutingContext ctx) {
+        try {
+            ScriptRegistry.Script s = existing(ctx);
+            ScriptVersion v = s.active();
+            JsonArray bindings = new JsonArray();
+            for (Binding b : v.bindings()) {
+                JsonObject j = new JsonObject().put("name", b.name()).put("type", b.type());
+                switch (b) {
+                    case Binding.PlainText t -> j.put("text", t.text());
+                    case Binding.Json t -> j.put("json", io.vertx.core.json.Json.decodeValue(t.json()));
+                    case Binding.SecretText t -> {
+                        // never shown
+                    }
+                }
+                bindings.add(j);
+            }
+            JsonArray modules = new JsonArray();
+            for (WorkerModule m : v.modules()) {
+                modules.add(new JsonObject().put("name", m.name()).put("type", m.type().contentType())
+                        .put("size", m.content().length));
+            }
+            json(ctx, 200, new JsonObject()
+                    .put("name", s.name())
+                    .put("active_version", versionJson(v, true))
+                    .put("versions", s.versions().size())
+                    .put("bindings", bindings)
+                    .put("modules", modules));
+        } catch (AdminException e) {
+            error(ctx, e);
+        }
+    }
+
+    private void versions(RoutingContext ctx) {
+        try {
+            ScriptRegistry.Script s = existing(ctx);
+            JsonArray out = new JsonArray();
+            for (int i = s.versions().size() - 1; i >= 0; i--) {
+                ScriptVersion v = s.versions().get(i);
+                out.add(versionJson(v, v.id().equals(s.active().id())));
+            }
+            json(ctx, 200, new JsonObject().put("name", s.name()).put("versions", out));
+        } catch (AdminException e) {
+            error(ctx, e);
+        }
+    }
+
+    private void delete(RoutingContext ctx) {
+        String name;
+        try {
+            name = scriptName(ctx);
+        } catch (AdminException e) {
+            error(ctx, e);
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            Optional<ScriptRegistry.Script> removed = scripts.delete(name);
+            if (removed.isEmpty()) {
+                throw new AdminException(404, "No script named '" + name + "'.");
+            }
+            for (ScriptVersion v : removed.get().versions()) {
+                isolates.retireVersion(v.id());
+            }
+            LOG.info("script {}: deleted", name);
+            return name;
+        }).onSuccess(n -> json(ctx, 200, new JsonObject().put("deleted", n)))
+                .onFailure(e -> fail(ctx, e));
+    }
+
+    private ScriptRegistry.Script existing(RoutingContext ctx) throws AdminException {
+        String name = scriptName(ctx);
+        return scripts.get(name).orElseThrow(() -> new AdminException(404, "No script named '" + name + "'."));
+    }
+
+    private static JsonObject versionJson(ScriptVersion v, boolean active) {
+        return new JsonObject()
+                .put("id", v.id())
+                .put("hash", v.hash())
+                .put("size", v.size())
+                .put("created_on", v.createdOn().toString())
+                .put("main_module", v.mainModule())
+                .put("format", v.format())
+                .put("compatibility_date", v.compatibilityDate())
+                .put("active", active);
+    }
+
+    /** Collects the request body up to the upload limit; answers 413 beyond it. */
+    private void readBody(RoutingContext ctx, java.util.function.Consumer<byte[]> then) {
+        HttpServerRequest req = ctx.request();
+        String length = req.getHeader("content-length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > maxScriptSize) {
+                    tooLarge(ctx);
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                error(ctx, 400, "Invalid Content-Length.");
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = new boolean[1];
+        req.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxScriptSize) {
+                over[0] = true;
+                tooLarge(ctx);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> {
+            if (!ctx.response().ended()) {
+                error(ctx, 400, "Could not read the request body: " + e.getMessage());
+            }
+        });
+        req.endHandler(v -> {
+            if (!over[0]) {
+                then.accept(body.getBytes());
+            }
+        });
+        req.resume();
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        error(ctx, 413, "The upload is larger than the limit of " + maxScriptSize + " bytes.");
+        ctx.request().connection().close();
+    }
+
+    private static void fail(RoutingContext ctx, Throwable e) {
+        if (e instanceof AdminException a) {
+            error(ctx, a);
+        } else {
+            LOG.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+            error(ctx, 500, "Internal error: " + e.getMessage());
+        }
+    }
+
+    private static void error(RoutingContext ctx, AdminException e) {
+        json(ctx, e.status(), e.body());
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonObject().put("error", message));
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+}

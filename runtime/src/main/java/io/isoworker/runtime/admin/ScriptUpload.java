@@ -1,0 +1,227 @@
+package io.isoworker.runtime.admin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.isoworker.api.Binding;
+import io.isoworker.api.ModuleType;
+import io.isoworker.api.WorkerModule;
+import io.isoworker.runtime.scripts.ScriptNames;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Parses a script upload in one of Cloudflare's two shapes: a single script as the body, or {@code multipart/form-data}
+ * with a {@code metadata} JSON part and one part per module.
+ *
+ * @param mainModule        the entry module's name
+ * @param modules           all modules
+ * @param bindings          the bindings from the metadata
+ * @param compatibilityDate the metadata's compatibility date, or null
+ */
+record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding> bindings, String compatibilityDate) {
+
+    static final String SINGLE_SCRIPT_NAME = "worker.js";
+
+    static ScriptUpload parse(String contentType, byte[] body) throws AdminException {
+        String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
+        if (ct.startsWith("multipart/form-data")) {
+            return parseMultipart(contentType, body);
+        }
+        if (ct.startsWith("application/json")) {
+            throw new AdminException(400, "An upload is either the script itself (application/javascript or "
+                    + "application/javascript+module) or multipart/form-data with a metadata part; got application/json.");
+        }
+        if (body.length == 0) {
+            throw new AdminException(400, "The script is empty.");
+        }
+        String text = decodeUtf8(body, SINGLE_SCRIPT_NAME);
+        ModuleType type = ct.startsWith("application/javascript+module") || ct.startsWith("text/javascript+module")
+                ? ModuleType.ES_MODULE : ModuleType.ofScriptSource(text);
+        return new ScriptUpload(SINGLE_SCRIPT_NAME, List.of(new WorkerModule(SINGLE_SCRIPT_NAME, type, body)),
+                List.of(), null);
+    }
+
+    private static ScriptUpload parseMultipart(String contentType, byte[] body) throws AdminException {
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
+                Unpooled.wrappedBuffer(body));
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        String metadataText = null;
+        Map<String, WorkerModule> modules = new LinkedHashMap<>();
+        HttpPostMultipartRequestDecoder decoder = null;
+        try {
+            decoder = new HttpPostMultipartRequestDecoder(new DefaultHttpDataFactory(false), request,
+                    StandardCharsets.UTF_8);
+            for (InterfaceHttpData part : decoder.getBodyHttpDatas()) {
+                String name = part.getName();
+                if (part instanceof FileUpload file) {
+                    if (name.equals("metadata")) {
+                        metadataText = file.getString(StandardCharsets.UTF_8);
+                        continue;
+                    }
+                    ModuleType type = file.getContentType() == null || file.getContentType().isBlank()
+                            ? ModuleType.ofFileName(name)
+                            : ModuleType.ofContentType(file.getContentType()).orElseThrow(() -> new AdminException(400,
+                                    "Module '" + name + "' has an unsupported content type: " + file.getContentType()));
+                    addModule(modules, new WorkerModule(name, type, file.get()));
+                } else if (part instanceof Attribute attribute) {
+                    if (name.equals("metadata")) {
+                        metadataText = attribute.getValue();
+                    } else {
+                        addModule(modules, new WorkerModule(name, ModuleType.ofFileName(name),
+                                attribute.getValue().getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException
+                | IllegalArgumentException e) {
+            throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
+        } catch (IOException e) {
+            throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
+        } finally {
+            if (decoder != null) {
+                decoder.destroy();
+            }
+            request.release();
+        }
+        if (metadataText == null) {
+            throw new AdminException(400, "A multipart upload needs a 'metadata' part.");
+        }
+        JsonObject metadata;
+        try {
+            metadata = new JsonObject(metadataText);
+        } catch (DecodeException | ClassCastException e) {
+            throw new AdminException(400, "The metadata part is not a JSON object: " + e.getMessage());
+        }
+        if (modules.isEmpty()) {
+            throw new AdminException(400, "The upload has no modules.");
+        }
+        String main = stringField(metadata, "main_module");
+        String bodyPart = stringField(metadata, "body_part");
+        List<WorkerModule> list = new ArrayList<>(modules.values());
+        if (main == null && bodyPart != null) {
+            // Service-worker syntax, Cloudflare's older shape: body_part names the script's part.
+            WorkerModule script = modules.get(bodyPart);
+            if (script == null) {
+                throw new AdminException(400, "body_part names a part the upload does not have: " + bodyPart);
+            }
+            list.set(list.indexOf(script), new WorkerModule(script.name(), ModuleType.SCRIPT, script.content()));
+            main = bodyPart;
+        } else if (main == null) {
+            if (modules.size() != 1) {
+                throw new AdminException(400, "The metadata has no main_module and the upload has several modules.");
+            }
+            main = list.get(0).name();
+        }
+        WorkerModule mainModule = modules.get(main);
+        if (mainModule == null) {
+            throw new AdminException(400, "main_module names a module the upload does not have: " + main,
+                    new JsonObject().put("modules", new JsonArray(List.copyOf(modules.keySet()))));
+        }
+        if (!mainModule.isJavaScript()) {
+            throw new AdminException(400, "The main module '" + main + "' is not JavaScript (its type is "
+                    + mainModule.type().contentType() + ").");
+        }
+        for (WorkerModule m : list) {
+            if (m.isJavaScript()) {
+                decodeUtf8(m.content(), m.name());
+            }
+        }
+        return new ScriptUpload(main, List.copyOf(list), bindings(metadata), stringField(metadata, "compatibility_date"));
+    }
+
+    private static void addModule(Map<String, WorkerModule> modules, WorkerModule m) throws AdminException {
+        String problem = ScriptNames.moduleNameProblem(m.name());
+        if (problem != null) {
+            throw new AdminException(400, "Invalid module name: " + problem);
+        }
+        if (modules.put(m.name(), m) != null) {
+            throw new AdminException(400, "The module '" + m.name() + "' appears twice.");
+        }
+    }
+
+    private static String stringField(JsonObject o, String key) throws AdminException {
+        Object v = o.getValue(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new AdminException(400, "metadata." + key + " must be a string.");
+        }
+        return s;
+    }
+
+    private static List<Binding> bindings(JsonObject metadata) throws AdminException {
+        Object raw = metadata.getValue("bindings");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof JsonArray array)) {
+            throw new AdminException(400, "metadata.bindings must be an array.");
+        }
+        List<Binding> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Object o : array) {
+            if (!(o instanceof JsonObject b)) {
+                throw new AdminException(400, "Each binding must be an object.");
+            }
+            String type = stringField(b, "type");
+            String name = stringField(b, "name");
+            if (type == null || name == null) {
+                throw new AdminException(400, "Each binding needs a type and a name.");
+            }
+            if (!Binding.NAME.matcher(name).matches()) {
+                throw new AdminException(400, "Binding name '" + name + "' is not a valid JavaScript identifier.");
+            }
+            if (!names.add(name)) {
+                throw new AdminException(400, "Binding name '" + name + "' is used twice.");
+            }
+            out.add(switch (type) {
+                case "plain_text" -> new Binding.PlainText(name, requiredText(b, name));
+                case "secret_text" -> new Binding.SecretText(name, requiredText(b, name));
+                case "json" -> {
+                    if (!b.containsKey("json")) {
+                        throw new AdminException(400, "Binding '" + name + "' of type json needs a 'json' field.");
+                    }
+                    Object json = b.getValue("json");
+                    yield new Binding.Json(name, json == null ? "null" : io.vertx.core.json.Json.encode(json));
+                }
+                default -> throw new AdminException(400, "Binding '" + name + "' has an unsupported type: " + type);
+            });
+        }
+        return out;
+    }
+
+    private static String requiredText(JsonObject b, String name) throws AdminException {
+        String text = stringField(b, "text");
+        if (text == null) {
+            throw new AdminException(400, "Binding '" + name + "' needs a 'text' string.");
+        }
+        return text;
+    }
+
+    private static String decodeUtf8(byte[] bytes, String module) throws AdminException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new AdminException(400, "Module '" + module + "' is not valid UTF-8.");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.isoworker.runtime.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.isoworker.isolate.IsolateSettings;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The server's settings. Each setting has one name, used three ways: the flag {@code --NAME}, the environment
+ * variable {@code ISOWORKER_NAME} (upper case, dashes as underscores) and the key {@code "NAME"} of the JSON config
+ * file. Flags win over the environment, which wins over the file, which wins over the defaults.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String adminHost,
+        int adminPort,
+        Path dataDir,
+        String baseDomain,
+        String adminToken,
+        List<RouteSetting> routes,
+        long maxScriptSize,
+        long maxRequestBody,
+        int eventLoops,
+        IsolateSettings isolates) {
+
+    /** A configured route: requests matching {@code pattern} go to {@code script}. */
+    public record RouteSetting(String pattern, String script) {
+    }
+
+    /** Every setting with its default and its meaning, for {@code --help} and the README. */
+    public static final Map<String, String[]> SETTINGS = settings();
+
+    private static Map<String, String[]> settings() {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        m.put("host", new String[] {"0.0.0.0", "address the traffic listener binds"});
+        m.put("port", new String[] {"8787", "port of the traffic listener (0: any free port)"});
+        m.put("admin-host", new String[] {"127.0.0.1", "address the admin API binds"});
+        m.put("admin-port", new String[] {"8788", "port of the admin API (0: any free port)"});
+        m.put("data-dir", new String[] {"./.isoworker", "where scripts, versions and the admin token are kept"});
+        m.put("base-domain", new String[] {"localhost", "requests for NAME.BASE-DOMAIN go to script NAME"});
+        m.put("admin-token", new String[] {"", "bearer token of the admin API (default: generated at first start)"});
+        m.put("route", new String[] {"", "PATTERN=SCRIPT, e.g. example.com/api/*=api; repeatable (comma-separated in the environment, an array in the file)"});
+        m.put("max-script-size", new String[] {"10485760", "largest script upload in bytes"});
+        m.put("max-request-body", new String[] {"104857600", "largest request body a worker receives, in bytes"});
+        m.put("event-loops", new String[] {"0", "event-loop threads (0: one per core)"});
+        m.put("prewarmed-contexts", new String[] {"8", "blank contexts kept ready for cold starts"});
+        m.put("max-isolates", new String[] {"10000", "most loaded isolates kept in memory"});
+        m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
+        m.put("startup-cpu-ms", new String[] {"1000", "CPU time a script's top-level evaluation may take"});
+        m.put("cpu-ms", new String[] {"1000", "CPU time one request may take before its isolate is cancelled"});
+        m.put("config", new String[] {"", "path of a JSON config file (default: ./isoworker.json when it exists)"});
+        return m;
+    }
+
+    /**
+     * Reads the settings from the flags, the environment and the config file.
+     *
+     * @param flags the command line's {@code --name value} pairs (repeatable names give several values)
+     */
+    public static ServerConfig load(Map<String, List<String>> flags, Map<String, String> env) {
+        for (String name : flags.keySet()) {
+            if (!SETTINGS.containsKey(name)) {
+                throw new ConfigException("unknown option --" + name);
+            }
+        }
+        String configPath = first(flags.get("config"));
+        if (configPath == null) {
+            configPath = env.get("ISOWORKER_CONFIG");
+        }
+        JsonObject file = readFile(configPath);
+        for (String key : file.fieldNames()) {
+            if (!SETTINGS.containsKey(key) && !key.equals("routes")) {
+                throw new ConfigException("unknown key \"" + key + "\" in the config file");
+            }
+        }
+        Source src = new Source(flags, env, file);
+        List<RouteSetting> routes = new ArrayList<>();
+        for (String r : src.list("route")) {
+            routes.add(parseRoute(r));
+        }
+        int loops = src.integer("event-loops");
+        IsolateSettings isolates = new IsolateSettings(
+                src.integer("prewarmed-contexts"),
+                src.longValue("max-isolates"),
+                Duration.ofSeconds(src.longValue("idle-timeout-seconds")),
+                Duration.ofMillis(src.longValue("startup-cpu-ms")),
+                Duration.ofMillis(src.longValue("cpu-ms")));
+        String token = src.string("admin-token");
+        return new ServerConfig(
+                src.string("host"),
+                src.port("port"),
+                src.string("admin-host"),
+                src.port("admin-port"),
+                Path.of(src.string("data-dir")),
+                src.string("base-domain").toLowerCase(Locale.ROOT),
+                token.isEmpty() ? null : token,
+                List.copyOf(routes),
+                src.longValue("max-script-size"),
+                src.longValue("max-request-body"),
+                loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
+                isolates);
+    }
+
+    static RouteSetting parseRoute(String text) {
+        int eq = text.lastIndexOf('=');
+        if (eq <= 0 || eq == text.length() - 1) {
+            throw new ConfigException("a route is PATTERN=SCRIPT, got: " + text);
+        }
+        return new RouteSetting(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+    }
+
+    private static JsonObject readFile(String path) {
+        Path p;
+        if (path == null) {
+            p = Path.of("isoworker.json");
+            if (!Files.isRegularFile(p)) {
+                return new JsonObject();
+            }
+        } else {
+            p = Path.of(path);
+        }
+        try {
+            return new JsonObject(Files.readString(p));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the config file " + p + ": " + e.getMessage());
+        } catch (DecodeException e) {
+            throw new ConfigException("the config file " + p + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+
+    /** Looks a setting up in the flags, then the environment, then the file, then the defaults. */
+    private record Source(Map<String, List<String>> flags, Map<String, String> env, JsonObject file) {
+
+        static String envName(String name) {
+            return "ISOWORKER_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        String string(String name) {
+            String v = first(flags.get(name));
+            if (v == null) {
+                v = env.get(envName(name));
+            }
+            if (v == null && file.containsKey(name)) {
+                Object o = file.getValue(name);
+                v = o == null ? null : o.toString();
+            }
+            return v == null ? SETTINGS.get(name)[0] : v;
+        }
+
+        List<String> list(String name) {
+            List<String> v = flags.get(name);
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+            String e = env.get(envName(name) + "S");
+            if (e == null) {
+                e = env.get(envName(name));
+            }
+            if (e != null) {
+                List<String> out = new ArrayList<>();
+                for (String part : e.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+                return out;
+            }
+            Object o = file.getValue(name + "s");
+            if (o == null) {
+                o = file.getValue(name);
+            }
+            List<String> out = new ArrayList<>();
+            if (o instanceof JsonArray arr) {
+                for (Object item : arr) {
+                    if (item instanceof JsonObject r) {
+                        out.add(r.getString("pattern") + "=" + r.getString("script"));
+                    } else {
+                        out.add(String.valueOf(item));
+                    }
+                }
+            } else if (o != null) {
+                out.add(o.toString());
+            }
+            return out;
+        }
+
+        long longValue(String name) {
+            String v = string(name);
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("--" + name + " must be a whole number, got: " + v);
+            }
+        }
+
+        int integer(String name) {
+            long v = longValue(name);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new ConfigException("--" + name + " is out of range: " + v);
+            }
+            return (int) v;
+        }
+
+        int port(String name) {
+            int v = integer(name);
+            if (v > 65535) {
+                throw new ConfigException("--" + name + " must be a port number (0-65535), got: " + v);
+            }
+            return v;
+        }
+    }
+
+    /** A setting is missing, malformed or unknown. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.isoworker.runtime.scripts;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.isoworker.isolate.WorkerBundle;
+
+/**
+ * The deployed scripts: for each name its versions and the active one. Reads are lock-free (the request path asks
+ * for the active bundle on every request); writes are serialized and reach the {@link ScriptStore} before they are
+ * visible.
+ */
+public final class ScriptRegistry {
+
+    /** A deployed script. {@code versions} is oldest first. */
+    public record Script(String name, ScriptVersion active, List<ScriptVersion> versions) {
+    }
+
+    private final ScriptStore store;
+    private final ConcurrentHashMap<String, Script> scripts = new ConcurrentHashMap<>();
+
+    public ScriptRegistry(ScriptStore store) {
+        this.store = store;
+    }
+
+    /** Loads what the store holds (at start-up). */
+    public void load() throws IOException {
+        for (ScriptStore.StoredScript s : store.loadAll()) {
+            ScriptVersion active = s.versions().stream().filter(v -> v.id().equals(s.activeVersionId())).findFirst()
+                    .orElseThrow();
+            scripts.put(s.name(), new Script(s.name(), active, List.copyOf(s.versions())));
+        }
+    }
+
+    /** The active bundle of {@code name}, or null when no such script is deployed. */
+    public WorkerBundle activeBundle(String name) {
+        Script s = scripts.get(name);
+        return s == null ? null : s.active().bundle();
+    }
+
+    public Optional<Script> get(String name) {
+        return Optional.ofNullable(scripts.get(name));
+    }
+
+    /** Every script, by name. */
+    public List<Script> list() {
+        List<Script> all = new ArrayList<>(scripts.values());
+        all.sort(Comparator.comparing(Script::name));
+        return all;
+    }
+
+    /**
+     * Stores {@code version} and makes it the active version of its script (creating the script if new).
+     *
+     * @return the version that was active before, if any
+     */
+    public synchronized Optional<ScriptVersion> publish(ScriptVersion version) throws IOException {
+        String name = version.scriptName();
+        store.saveVersion(version);
+        store.setActive(name, version.id());
+        Script old = scripts.get(name);
+        List<ScriptVersion> versions = new ArrayList<>(old == null ? List.of() : old.versions());
+        versions.add(version);
+        scripts.put(name, new Script(name, version, List.copyOf(versions)));
+        return old == null ? Optional.empty() : Optional.of(old.active());
+    }
+
+    /** Removes a script with all its versions. Returns the removed script, if it existed. */
+    public synchronized Optional<Script> delete(String name) throws IOException {
+        Script old = scripts.get(name);
+        if (old == null) {
+            return Optional.empty();
+        }
+        store.delete(name);
+        scripts.remove(name);
+        return Optional.of(old);
+    }
+
+    /** Puts a script in memory only, without storing it (dev mode). */
+    public void putEphemeral(ScriptVersion version) {
+        scripts.put(version.scriptName(), new Script(version.scriptName(), version, List.of(version)));
+    }
+}

@@ -1,0 +1,41 @@
+package io.isoworker.runtime.traffic;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/** One traffic listener on one event loop. Several instances share the port; Vert.x spreads connections. */
+public final class TrafficVerticle extends VerticleBase {
+
+    /** Makes the handler for this verticle's event loop. */
+    public interface HandlerFactory {
+        TrafficHandler create(io.vertx.core.Context context);
+    }
+
+    private final String host;
+    private final int port;
+    private final HandlerFactory handlers;
+    private HttpServer server;
+
+    public TrafficVerticle(String host, int port, HandlerFactory handlers) {
+        this.host = host;
+        this.port = port;
+        this.handlers = handlers;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setIdleTimeout(120)
+                .setMaxHeaderSize(128 * 1024)
+                .setCompressionSupported(false));
+        server.requestHandler(handlers.create(context));
+        return server.listen(port, host);
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,134 @@
+package io.isoworker.runtime.traffic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.isoworker.api.http.ResponseSink;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/** Writes a worker's Response to a Vert.x server response, with back-pressure. Used on the request's event loop. */
+final class VertxResponseSink implements ResponseSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VertxResponseSink.class);
+
+    /** Headers the server owns: framing and connection management are not the worker's to set. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
+            "content-length", "upgrade", "proxy-connection", "te", "trailer");
+
+    private final HttpServerResponse response;
+    private final String script;
+    private final String requestId;
+    private boolean clientGone;
+    private boolean finished;
+    private Runnable pendingDrain;
+
+    VertxResponseSink(HttpServerResponse response, String script, String requestId) {
+        this.response = response;
+        this.script = script;
+        this.requestId = requestId;
+        response.closeHandler(v -> {
+            clientGone = true;
+            runPendingDrain();
+        });
+    }
+
+    @Override
+    public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+        if (clientGone) {
+            return;
+        }
+        response.setStatusCode(status);
+        MultiMap out = response.headers();
+        for (Map.Entry<String, String> h : headers) {
+            if (!HOP_BY_HOP.contains(h.getKey())) {
+                out.add(h.getKey(), h.getValue());
+            }
+        }
+        if (contentLength >= 0) {
+            out.set("content-length", Long.toString(contentLength));
+        } else {
+            response.setChunked(true);
+        }
+    }
+
+    @Override
+    public boolean write(byte[] chunk) {
+        if (clientGone || finished) {
+            return true;
+        }
+        response.write(Buffer.buffer(chunk));
+        return !response.writeQueueFull();
+    }
+
+    @Override
+    public void onDrain(Runnable next) {
+        if (clientGone || !response.writeQueueFull()) {
+            next.run();
+            return;
+        }
+        pendingDrain = next;
+        response.drainHandler(v -> runPendingDrain());
+    }
+
+    private void runPendingDrain() {
+        Runnable next = pendingDrain;
+        if (next != null) {
+            pendingDrain = null;
+            response.drainHandler(null);
+            next.run();
+        }
+    }
+
+    @Override
+    public void end() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (!clientGone) {
+            response.end();
+        }
+    }
+
+    @Override
+    public void fail(String message, String stack) {
+        LOG.error("script {} request {}: uncaught exception: {}", script, requestId, stack);
+        abort(500, "Internal Server Error: the worker threw an exception (request " + requestId + ").\n");
+    }
+
+    @Override
+    public void limitExceeded(String message) {
+        LOG.warn("script {} request {}: {}", script, requestId, message);
+        abort(503, message + " (request " + requestId + ").\n");
+    }
+
+    private void abort(int status, String body) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (clientGone) {
+            return;
+        }
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.headers().clear();
+        response.setChunked(false);
+        response.setStatusCode(status)
+                .putHeader("content-type", "text/plain; charset=utf-8")
+                .end(body);
+    }
+
+    @Override
+    public boolean clientGone() {
+        return clientGone;
+    }
+}

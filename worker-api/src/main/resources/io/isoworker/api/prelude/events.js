@@ -1,0 +1,93 @@
+// The service-worker syntax: addEventListener('fetch', ...) and FetchEvent.
+
+const eventListeners = new Map(); // type -> [listener]
+
+function addEventListener(type, listener) {
+  type = String(type);
+  if (typeof listener !== 'function' && !(listener && typeof listener.handleEvent === 'function')) {
+    return;
+  }
+  let list = eventListeners.get(type);
+  if (!list) {
+    list = [];
+    eventListeners.set(type, list);
+  }
+  if (!list.includes(listener)) {
+    list.push(listener);
+  }
+}
+
+function removeEventListener(type, listener) {
+  const list = eventListeners.get(String(type));
+  if (list) {
+    const i = list.indexOf(listener);
+    if (i >= 0) {
+      list.splice(i, 1);
+    }
+  }
+}
+
+defineGlobal('addEventListener', addEventListener);
+defineGlobal('removeEventListener', removeEventListener);
+
+class ExtendableEvent {
+  #type;
+  #waitUntil;
+
+  constructor(type, waitUntil = (p) => { waitUntilDefault(p); }) {
+    this.#type = String(type);
+    this.#waitUntil = waitUntil;
+  }
+
+  get type() { return this.#type; }
+
+  waitUntil(promise) {
+    this.#waitUntil(promise);
+  }
+}
+
+let fetchEventResponse;
+
+class FetchEvent extends ExtendableEvent {
+  #request;
+  #response = null;
+  #responded = false;
+
+  static {
+    fetchEventResponse = (event) => (event.#responded ? [true, event.#response] : [false, null]);
+  }
+
+  constructor(type, init) {
+    if (!init || !(init.request instanceof Request)) {
+      throw new TypeError("Failed to construct 'FetchEvent': required member request is undefined.");
+    }
+    super(type, init.waitUntil);
+    this.#request = init.request;
+  }
+
+  get request() { return this.#request; }
+
+  respondWith(response) {
+    if (this.#responded) {
+      throw new DOMExceptionLike('respondWith() has already been called.', 'InvalidStateError');
+    }
+    this.#responded = true;
+    this.#response = response;
+  }
+
+  passThroughOnException() {}
+}
+defineGlobal('ExtendableEvent', ExtendableEvent);
+defineGlobal('FetchEvent', FetchEvent);
+
+// An Error with a DOMException-style name, until DOMException itself arrives with the full Web API set.
+class DOMExceptionLike extends Error {
+  constructor(message, name) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function waitUntilDefault(promise) {
+  Promise.resolve(promise).catch((e) => console.error('Uncaught (in waitUntil)', e));
+}

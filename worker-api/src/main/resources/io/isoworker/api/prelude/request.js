@@ -1,0 +1,136 @@
+// Request (Fetch Standard), as far as a worker needs to read incoming requests and build its own.
+
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
+const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+function normalizeMethod(method) {
+  method = String(method);
+  if (!HTTP_TOKEN.test(method)) {
+    throw new TypeError("'" + method + "' is not a valid HTTP method.");
+  }
+  const upper = method.toUpperCase();
+  if (FORBIDDEN_METHODS.has(upper)) {
+    throw new TypeError("'" + method + "' HTTP method is unsupported.");
+  }
+  return NORMALIZED_METHODS.has(upper) ? upper : method;
+}
+
+let requestBody;
+
+class Request {
+  #method = 'GET';
+  #url = '';
+  #headers = null;
+  #head = null; // the host request, while its headers have not been built yet
+  #body = null;
+  #redirect = 'follow';
+  #cf = undefined;
+
+  static {
+    requestBody = (r) => r.#body;
+  }
+
+  constructor(input, init = undefined) {
+    if (input === INTERNAL) {
+      // init is the host's HttpRequestHead
+      this.#head = init;
+      this.#method = init.method();
+      this.#url = init.url();
+      if (init.hasBody()) {
+        this.#body = new BodyState(new Uint8Array(new Uint8Array(init.body())), null);
+      }
+      return;
+    }
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    }
+    init = init === undefined || init === null ? {} : init;
+    let inputBody = null;
+    if (input instanceof Request) {
+      this.#url = input.#url;
+      this.#method = input.#method;
+      this.#headers = new Headers(input.headers);
+      this.#redirect = input.#redirect;
+      this.#cf = input.#cf;
+      inputBody = input.#body;
+    } else {
+      const url = String(input);
+      if (!ABSOLUTE_URL.test(url)) {
+        throw new TypeError('Invalid URL: ' + url);
+      }
+      this.#url = url;
+      this.#headers = new Headers();
+    }
+    if (init.method !== undefined) {
+      this.#method = normalizeMethod(init.method);
+    }
+    if (init.headers !== undefined) {
+      this.#headers = new Headers(init.headers);
+    }
+    if (init.redirect !== undefined) {
+      const redirect = String(init.redirect);
+      if (!['follow', 'manual', 'error'].includes(redirect)) {
+        throw new TypeError("Failed to construct 'Request': '" + redirect + "' is not a valid value for 'redirect'.");
+      }
+      this.#redirect = redirect;
+    }
+    if (init.cf !== undefined) {
+      this.#cf = init.cf;
+    }
+    const hasInitBody = init.body !== undefined && init.body !== null;
+    if ((hasInitBody || (inputBody !== null && init.body === undefined)) && (this.#method === 'GET' || this.#method === 'HEAD')) {
+      throw new TypeError('Request with a GET or HEAD method cannot have a body.');
+    }
+    if (hasInitBody) {
+      const [body, contentType] = extractBody(init.body);
+      this.#body = body;
+      if (contentType !== null && !this.#headers.has('content-type')) {
+        this.#headers.append('content-type', contentType);
+      }
+    } else if (inputBody !== null && init.body === undefined) {
+      if (bodyUsed(inputBody)) {
+        throw new TypeError(BODY_USED_MESSAGE);
+      }
+      // The new request takes over the input's body; the input counts as used.
+      this.#body = new BodyState(inputBody.bytes, inputBody.stream);
+      inputBody.used = true;
+    }
+  }
+
+  get method() { return this.#method; }
+  get url() { return this.#url; }
+  get redirect() { return this.#redirect; }
+  get cf() { return this.#cf; }
+
+  get headers() {
+    if (this.#headers === null) {
+      this.#headers = headersFromHost(this.#head);
+      this.#head = null;
+    }
+    return this.#headers;
+  }
+
+  get body() { return bodyStream(this.#body); }
+  get bodyUsed() { return bodyUsed(this.#body); }
+  arrayBuffer() { return bodyReaders.arrayBuffer(this.#body); }
+  bytes() { return bodyReaders.bytes(this.#body); }
+  text() { return bodyReaders.text(this.#body); }
+  json() { return bodyReaders.json(this.#body); }
+
+  clone() {
+    const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
+    copy.#cf = this.#cf;
+    copy.#body = cloneBody(this.#body);
+    return copy;
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'Request';
+  }
+}
+defineGlobal('Request', Request);
+
+function requestFromHost(head) {
+  return new Request(INTERNAL, head);
+}
