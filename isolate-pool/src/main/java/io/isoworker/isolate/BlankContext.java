@@ -82,7 +82,7 @@ final class BlankContext {
                 }
             }
         }
-        String module = at == null ? null : at.getSource().getName();
+        String module = at == null ? null : moduleName(at.getSource());
         int line = at == null ? 0 : at.getStartLine();
         String message = e.getMessage();
         if (e.isSyntaxError()) {
@@ -92,6 +92,19 @@ final class BlankContext {
             return new ScriptLoadException(ScriptLoadException.Kind.NO_HANDLER, message, null, 0);
         }
         return new ScriptLoadException(ScriptLoadException.Kind.EVALUATION_ERROR, message, module, line);
+    }
+
+    /** A module's name as uploaded ({@code lib/util.js}), whatever specifier imported it. */
+    private static String moduleName(org.graalvm.polyglot.Source source) {
+        String path = source.getPath();
+        if (path != null && path.startsWith(WorkerBundle.MODULE_ROOT)) {
+            return path.substring(WorkerBundle.MODULE_ROOT.length());
+        }
+        if (source.getURI() != null && "file".equals(source.getURI().getScheme())
+                && source.getURI().getPath().startsWith(WorkerBundle.MODULE_ROOT)) {
+            return source.getURI().getPath().substring(WorkerBundle.MODULE_ROOT.length());
+        }
+        return source.getName();
     }
 
     void closeQuietly() {

@@ -1,8 +1,8 @@
 package io.isoworker.runtime;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +18,7 @@ import io.isoworker.runtime.scripts.ScriptVersion;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
 import io.isoworker.runtime.traffic.TrafficVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -117,13 +118,20 @@ public final class IsoworkerServer implements AutoCloseable {
         AtomicInteger nextLoop = new AtomicInteger();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
                 maxRequestBody, nextLoop.getAndIncrement(), context);
-        List<TrafficVerticle> verticles = new ArrayList<>();
-        int bound = port;
-        for (int i = 0; i < loops; i++) {
-            TrafficVerticle v = new TrafficVerticle(host, bound, handlers);
-            vertx.deployVerticle(v).await(30, TimeUnit.SECONDS);
+        List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
+        // One instance per event loop; instances listening on the same host and port share one socket. For "any free
+        // port", Vert.x shares a random port among servers asking for the same negative port.
+        int requested = port == 0 ? -1 : port;
+        vertx.deployVerticle(() -> {
+            TrafficVerticle v = new TrafficVerticle(host, requested, handlers);
             verticles.add(v);
-            bound = v.actualPort();
+            return v;
+        }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
+        int bound = verticles.get(0).actualPort();
+        for (TrafficVerticle v : verticles) {
+            if (v.actualPort() != bound) {
+                throw new IllegalStateException("traffic listeners bound different ports: " + bound + ", " + v.actualPort());
+            }
         }
         return bound;
     }

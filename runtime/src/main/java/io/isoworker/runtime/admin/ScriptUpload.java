@@ -60,6 +60,9 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
     }
 
     private static ScriptUpload parseMultipart(String contentType, byte[] body) throws AdminException {
+        if (!contentType.toLowerCase(Locale.ROOT).contains("boundary=")) {
+            throw new AdminException(400, "Malformed multipart body: the Content-Type has no boundary.");
+        }
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
                 Unpooled.wrappedBuffer(body));
         request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -91,7 +94,7 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
                 }
             }
         } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException
-                | IllegalArgumentException e) {
+                | IllegalArgumentException | IllegalStateException | NullPointerException e) {
             throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
         } catch (IOException e) {
             throw new AdminException(400, "Malformed multipart body: " + e.getMessage());

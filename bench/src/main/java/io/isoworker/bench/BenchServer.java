@@ -1,0 +1,147 @@
+package io.isoworker.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.isoworker.isolate.IsolatePool;
+import io.isoworker.runtime.IsoworkerServer;
+import io.isoworker.runtime.config.ServerConfig;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A real isoworker server started in the benchmark's JVM, as {@code isoworker serve} starts it: traffic and admin
+ * listeners on free loopback ports, one event loop, scripts kept in a temporary data folder that {@link #close}
+ * deletes. Scripts are uploaded through the admin HTTP API, like a user would.
+ */
+final class BenchServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchServer.class);
+
+    /** The admin token of every benchmark server (they listen on loopback only). */
+    static final String ADMIN_TOKEN = "isoworker-bench-admin-token";
+
+    /** Set this system property to {@code true} to benchmark with GraalJS interpreted (numbers not comparable). */
+    static final String ALLOW_INTERPRETED = "isoworker.bench.allowInterpreted";
+
+    private final Path tempDir;
+    private final IsoworkerServer server;
+    private final LoopbackHttpClient admin;
+
+    private BenchServer(Path tempDir, IsoworkerServer server, LoopbackHttpClient admin) {
+        this.tempDir = tempDir;
+        this.server = server;
+        this.admin = admin;
+    }
+
+    /**
+     * Starts a server with {@code prewarmedContexts} blank contexts kept ready. Fails when GraalJS runs without its
+     * optimizing compiler, unless the system property {@value #ALLOW_INTERPRETED} is {@code true}.
+     */
+    static BenchServer start(int prewarmedContexts) throws Exception {
+        Path dir = Files.createTempDirectory("isoworker-bench-");
+        IsoworkerServer server = null;
+        try {
+            // An explicit, empty config file: an isoworker.json in the working folder must not change the benchmark.
+            Path configFile = dir.resolve("bench-config.json");
+            Files.writeString(configFile, "{}");
+            Path dataDir = dir.resolve("data");
+            Map<String, List<String>> flags = Map.of(
+                    "config", List.of(configFile.toString()),
+                    "host", List.of("127.0.0.1"),
+                    "port", List.of("0"),
+                    "admin-port", List.of("0"),
+                    "data-dir", List.of(dataDir.toString()),
+                    "event-loops", List.of("1"),
+                    "admin-token", List.of(ADMIN_TOKEN),
+                    "prewarmed-contexts", List.of(Integer.toString(prewarmedContexts)));
+            server = IsoworkerServer.serve(ServerConfig.load(flags, Map.of()));
+            IsolatePool isolates = server.isolates();
+            LOG.info("benchmark server: GraalJS engine '{}' {} (optimizing compiler: {}), JVM {} {}, traffic port {}, "
+                    + "admin port {}, {} pre-warmed contexts", isolates.engine().implementationName(),
+                    isolates.engine().version(), isolates.engine().optimizing(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.runtime.version"), server.port(), server.adminPort(), prewarmedContexts);
+            if (!isolates.engine().optimizing() && !Boolean.getBoolean(ALLOW_INTERPRETED)) {
+                throw new IllegalStateException("GraalJS runs interpreted ('" + isolates.engine().implementationName()
+                        + "'): run the benchmarks with bench/run, which passes the JVMCI flags and runtime/target/jit "
+                        + "(or set -D" + ALLOW_INTERPRETED + "=true to measure the interpreter on purpose)");
+            }
+            LoopbackHttpClient admin = new LoopbackHttpClient(server.adminPort());
+            return new BenchServer(dir, server, admin);
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    IsoworkerServer server() {
+        return server;
+    }
+
+    IsolatePool isolates() {
+        return server.isolates();
+    }
+
+    /** A new keep-alive connection to the traffic listener. */
+    LoopbackHttpClient connect() throws IOException {
+        return new LoopbackHttpClient(server.port());
+    }
+
+    /** The Host header that routes to script {@code name} (base domain {@code localhost}). */
+    static String host(String name) {
+        return name + ".localhost";
+    }
+
+    /**
+     * Uploads {@code source} as the new active version of script {@code name} (module syntax), through the admin API.
+     *
+     * @return the new version's id
+     */
+    String deploy(String name, String source) throws IOException {
+        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(), "/v1/scripts/" + name,
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN,
+                        "Content-Type", "application/javascript+module"),
+                source.getBytes(StandardCharsets.UTF_8));
+        int status = admin.exchange(request);
+        String answer = admin.bodyText();
+        if (status != 200) {
+            throw new IOException("uploading script " + name + " failed: HTTP " + status + " " + answer);
+        }
+        return new JsonObject(answer).getString("version_id");
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        try {
+            server.close();
+        } finally {
+            deleteTree(tempDir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the benchmark's data folder " + root, e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.isoworker.bench;
+
+import java.io.IOException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cold start: the client-side time of one {@code GET /} for a script that has no isolate on the server's event loop,
+ * from writing the request to reading the last byte of the response, with the pre-warmed pool full. The server takes
+ * a blank pre-warmed context, evaluates the worker's module in it, calls its {@code fetch} and answers.
+ *
+ * <p>Before each measured request, unmeasured ({@code @Setup(Level.Invocation)}): the script's isolate is retired, the
+ * retirement is let run to its end (the old context closed on the event loop, so that its cost does not land in the
+ * measured request), the pre-warmed pool is refilled, and one warm request to another script goes over the same
+ * connection. After each, the server's cold-start counter must have moved by exactly one.
+ *
+ * <p>{@code version}:
+ * <ul>
+ * <li>{@code reloaded}: the same version is loaded again each time. Its source was parsed once, and the engine shares
+ * parsed (and, after many loads, compiled) code between contexts.</li>
+ * <li>{@code never-loaded}: each measured request is for a version just uploaded (its source differs, so nothing of it
+ * is cached from earlier versions). The upload's validation has evaluated it once in a throw-away context, so it is
+ * parsed but its code is cold; the previous version is retired.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+@Threads(1)
+@Warmup(iterations = 4, time = 5, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 5, timeUnit = TimeUnit.SECONDS)
+public class ColdStartBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ColdStartBenchmark.class);
+
+    private static final String SCRIPT = "cold";
+    private static final String FLUSH_SCRIPT = "flush";
+
+    @Param({"reloaded", "never-loaded"})
+    public String version;
+
+    private BenchServer server;
+    private LoopbackHttpClient traffic;
+    private byte[] coldRequest;
+    private byte[] flushRequest;
+    private String versionId;
+    private int versionCounter;
+    private long coldStartsBefore;
+    private long measured;
+    private long missesAtStart;
+
+    static String source(int n) {
+        return "// version " + n + "\n"
+                + "export default { fetch(request) { return new Response('hello " + n + " ' + request.method + ' '"
+                + " + request.url, { headers: { 'content-type': 'text/plain' } }); } };";
+    }
+
+    @Setup(Level.Trial)
+    public void startServer() throws Exception {
+        if (!version.equals("reloaded") && !version.equals("never-loaded")) {
+            throw new IllegalArgumentException("version is 'reloaded' or 'never-loaded', not '" + version + "'");
+        }
+        server = BenchServer.start(8);
+        try {
+            server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.SOURCE);
+            versionId = server.deploy(SCRIPT, source(versionCounter));
+            traffic = server.connect();
+            coldRequest = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");
+            flushRequest = LoopbackHttpClient.get(BenchServer.host(FLUSH_SCRIPT), "/");
+            int status = traffic.exchange(coldRequest);
+            String expected = "hello " + versionCounter + " GET http://" + BenchServer.host(SCRIPT) + "/";
+            if (status != 200 || !traffic.bodyText().equals(expected)) {
+                throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + traffic.bodyText()
+                        + "', expected '" + expected + "'");
+            }
+            flush();
+            missesAtStart = server.isolates().prewarmMisses();
+        } catch (Exception | Error e) {
+            stopServer();
+            throw e;
+        }
+    }
+
+    /** Unmeasured: makes the next request a cold start with a full pre-warmed pool. */
+    @Setup(Level.Invocation)
+    public void prepareColdStart() throws Exception {
+        String previous = versionId;
+        if (version.equals("never-loaded")) {
+            // Publishing retires the previous version's isolates already; retiring again is harmless and keeps
+            // the benchmark independent of that.
+            versionId = server.deploy(SCRIPT, source(++versionCounter));
+        }
+        server.isolates().retireVersion(previous);
+        // The isolate cache notifies removals on the common pool; the notification queues the old context's close
+        // on the event loop. Wait for both, so that the close is not part of the measured request.
+        ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS);
+        if (!server.isolates().awaitPrewarmed(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the pre-warmed pool did not fill up within 10 s");
+        }
+        flush();
+        coldStartsBefore = server.isolates().coldStarts();
+    }
+
+    /** A warm request to another script on the same event loop: runs after anything already queued there. */
+    private void flush() throws IOException {
+        int status = traffic.exchange(flushRequest);
+        if (status != 200) {
+            throw new IllegalStateException("flush request: HTTP " + status + " " + traffic.bodyText());
+        }
+    }
+
+    @TearDown(Level.Invocation)
+    public void checkColdStart() {
+        long coldStarts = server.isolates().coldStarts() - coldStartsBefore;
+        if (coldStarts != 1) {
+            throw new IllegalStateException("the measured request made " + coldStarts + " cold starts, expected 1");
+        }
+        measured++;
+    }
+
+    @TearDown(Level.Trial)
+    public void stopServer() {
+        if (server == null) {
+            return;
+        }
+        LOG.info("cold start ({}): {} cold starts measured or warmed up, {} pre-warmed pool miss(es), "
+                + "{} version(s) uploaded", version, measured, server.isolates().prewarmMisses() - missesAtStart,
+                versionCounter + 1);
+        if (traffic != null) {
+            traffic.close();
+        }
+        server.close();
+        server = null;
+    }
+
+    /** One request that finds no isolate for its script: loads it into a pre-warmed context and answers. */
+    @Benchmark
+    public int coldRequest() throws IOException {
+        int status = traffic.exchange(coldRequest);
+        if (status != 200) {
+            throw new IllegalStateException("HTTP " + status + ": " + traffic.bodyText());
+        }
+        return traffic.bodyLength();
+    }
+}

@@ -1,0 +1,127 @@
+package io.isoworker.bench;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warm dispatch: one {@code GET /} through the whole stack (loopback TCP, Vert.x, routing by Host, the isolate
+ * cache, the worker's {@code fetch} in GraalJS, the response back to the client) to a script whose isolate is already
+ * loaded on the server's single event loop. Each benchmark thread has its own keep-alive connection and one request
+ * in flight, so the time is the client-side round trip. {@link #latency} gives the distribution, {@link #throughput}
+ * the requests per second of a closed loop (one request in flight per thread; {@code -t N} for more).
+ */
+@State(Scope.Benchmark)
+@Fork(1)
+@Threads(1)
+@Warmup(iterations = 4, time = 5, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 5, timeUnit = TimeUnit.SECONDS)
+public class WarmDispatchBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarmDispatchBenchmark.class);
+
+    static final String SCRIPT = "hello";
+    static final String SOURCE = "export default { fetch(request) { return new Response('hello ' + request.method + ' '"
+            + " + request.url, { headers: { 'content-type': 'text/plain' } }); } };";
+
+    private BenchServer server;
+    private byte[] request;
+    private long coldStartsAtStart;
+
+    /** One keep-alive connection per benchmark thread. */
+    @State(Scope.Thread)
+    public static class Connection {
+        LoopbackHttpClient client;
+
+        @Setup(Level.Trial)
+        public void open(WarmDispatchBenchmark bench) throws IOException {
+            client = bench.server.connect();
+            bench.check(client);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void startServer() throws Exception {
+        server = BenchServer.start(8);
+        try {
+            server.deploy(SCRIPT, SOURCE);
+            request = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");
+            try (LoopbackHttpClient first = server.connect()) {
+                check(first);
+            }
+            coldStartsAtStart = server.isolates().coldStarts();
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** One request, with its answer checked: the script must really run. */
+    void check(LoopbackHttpClient client) throws IOException {
+        int status = client.exchange(request);
+        String body = client.bodyText();
+        String expected = "hello GET http://" + BenchServer.host(SCRIPT) + "/";
+        if (status != 200 || !body.equals(expected)) {
+            throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + body + "', expected '"
+                    + expected + "'");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stopServer() {
+        if (server == null) {
+            return;
+        }
+        long extraColdStarts = server.isolates().coldStarts() - coldStartsAtStart;
+        LOG.info("warm dispatch done: {} cold start(s) during the measurement (expected 0), {} live isolate(s)",
+                extraColdStarts, server.isolates().liveIsolates());
+        server.close();
+        server = null;
+    }
+
+    private int get(LoopbackHttpClient client) throws IOException {
+        int status = client.exchange(request);
+        if (status != 200) {
+            throw new IllegalStateException("HTTP " + status + ": " + client.bodyText());
+        }
+        return client.bodyLength();
+    }
+
+    /** Latency of one warm request: JMH prints the percentiles. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int latency(Connection connection) throws IOException {
+        return get(connection.client);
+    }
+
+    /** Requests per second with one request in flight per benchmark thread. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int throughput(Connection connection) throws IOException {
+        return get(connection.client);
+    }
+}
