@@ -55,6 +55,7 @@ public final class IsoworkerServer implements AutoCloseable {
     /** Starts the multi-tenant server ({@code isoworker serve}). */
     public static IsoworkerServer serve(ServerConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
+        ownerOnly(config.dataDir());
         AdminToken token = AdminToken.resolve(config.adminToken(), config.dataDir());
         ScriptRegistry scripts = new ScriptRegistry(new ScriptStore(config.dataDir()));
         scripts.load();
@@ -134,6 +135,15 @@ public final class IsoworkerServer implements AutoCloseable {
             }
         }
         return bound;
+    }
+
+    /** The data directory holds secrets: rwx------ where the file system has POSIX modes. */
+    private static void ownerOnly(java.nio.file.Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            LOG.warn("could not restrict {} to its owner: {}", dir, e.toString());
+        }
     }
 
     /** The traffic port actually bound. */

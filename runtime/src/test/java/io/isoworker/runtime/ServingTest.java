@@ -278,6 +278,29 @@ class ServingTest {
     }
 
     @Test
+    void handlerThatNeverStopsIsCancelledAndItsIsolateReplaced() throws Exception {
+        s.deploy("spinner", """
+                let calls = 0;
+                export default {
+                  fetch(request) {
+                    calls++;
+                    if (request.url.endsWith('/spin')) { while (true) {} }
+                    return new Response('calls ' + calls);
+                  },
+                };
+                """);
+        assertEquals("calls 1", s.get("spinner.localhost", "/").body());
+        try (LogCapture log = new LogCapture("io.isoworker.isolate.Isolate")) {
+            HttpResponse<String> spun = s.get("spinner.localhost", "/spin");
+            assertEquals(503, spun.statusCode(), spun.body());
+            assertTrue(spun.body().startsWith("Exceeded CPU time limit"), spun.body());
+            assertTrue(log.await("script spinner"), log.text());
+        }
+        // The cancelled isolate is gone: the next request gets a fresh one, with fresh module state.
+        assertEquals("calls 1", s.get("spinner.localhost", "/").body());
+    }
+
+    @Test
     void moduleStateIsKeptAcrossRequests() throws Exception {
         s.deploy("counter", """
                 let count = 0;

@@ -155,6 +155,22 @@ class VersionsTest {
     }
 
     @Test
+    void idleIsolatesAreClosedAndReloadedOnDemand() throws Exception {
+        try (TestServer s = TestServer.start("idle-timeout-seconds", "1")) {
+            s.deploy("sleepy", "let n = 0; export default { fetch() { return new Response(String(++n)); } };");
+            assertEquals("1", s.get("sleepy.localhost", "/").body());
+            assertEquals("2", s.get("sleepy.localhost", "/").body());
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (s.server.isolates().liveIsolates() > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, s.server.isolates().liveIsolates(), "the idle isolate was evicted");
+            // Scale from zero: a fresh isolate, fresh module state.
+            assertEquals("1", s.get("sleepy.localhost", "/").body());
+        }
+    }
+
+    @Test
     void generatedTokenIsStoredOwnerOnlyAndReused() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("isoworker-token");
         try (TestServer s = TestServer.start(dir, "admin-token", "")) {
