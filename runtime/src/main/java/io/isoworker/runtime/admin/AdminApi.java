@@ -14,9 +14,8 @@ import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptVersion;
+import io.isoworker.runtime.traffic.BoundedBody;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -232,43 +231,13 @@ public final class AdminApi {
 
     /** Collects the request body up to the upload limit; answers 413 beyond it. */
     private void readBody(RoutingContext ctx, java.util.function.Consumer<byte[]> then) {
-        HttpServerRequest req = ctx.request();
-        String length = req.getHeader("content-length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxScriptSize) {
-                    tooLarge(ctx);
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                error(ctx, 400, "Invalid Content-Length.");
-                return;
-            }
-        }
-        Buffer body = Buffer.buffer();
-        boolean[] over = new boolean[1];
-        req.handler(chunk -> {
-            if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxScriptSize) {
-                over[0] = true;
-                tooLarge(ctx);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(e -> {
+        ctx.request().exceptionHandler(e -> {
             if (!ctx.response().ended()) {
                 error(ctx, 400, "Could not read the request body: " + e.getMessage());
             }
         });
-        req.endHandler(v -> {
-            if (!over[0]) {
-                then.accept(body.getBytes());
-            }
-        });
-        req.resume();
+        BoundedBody.read(ctx.request(), maxScriptSize, () -> tooLarge(ctx),
+                () -> error(ctx, 400, "Invalid Content-Length."), body -> then.accept(body.getBytes()));
     }
 
     private void tooLarge(RoutingContext ctx) {

@@ -18,7 +18,6 @@ import io.isoworker.isolate.WorkerBundle;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -67,35 +66,10 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             dispatch(req, bundle, null);
             return;
         }
-        if (length != null) {
-            try {
-                if (Long.parseLong(length) > maxRequestBody) {
-                    jsonError(req.response(), 413, "Request body is larger than " + maxRequestBody + " bytes.");
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                jsonError(req.response(), 400, "Invalid Content-Length.");
-                return;
-            }
-        }
-        Buffer body = Buffer.buffer();
-        boolean[] tooLarge = new boolean[1];
-        req.handler(chunk -> {
-            if (tooLarge[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxRequestBody) {
-                tooLarge[0] = true;
-                jsonError(req.response(), 413, "Request body is larger than " + maxRequestBody + " bytes.");
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> {
-            if (!tooLarge[0]) {
-                dispatch(req, bundle, ByteBuffer.wrap(body.getBytes()));
-            }
-        });
+        BoundedBody.read(req, maxRequestBody,
+                () -> jsonError(req.response(), 413, "Request body is larger than " + maxRequestBody + " bytes."),
+                () -> jsonError(req.response(), 400, "Invalid Content-Length."),
+                body -> dispatch(req, bundle, ByteBuffer.wrap(body.getBytes())));
     }
 
     private void dispatch(HttpServerRequest req, WorkerBundle bundle, ByteBuffer body) {

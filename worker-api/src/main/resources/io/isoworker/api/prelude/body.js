@@ -85,18 +85,20 @@ function cloneBody(state) {
   return new BodyState(null, b);
 }
 
-// The readers both classes expose; `self` is the Request or Response, `state` its BodyState.
-const bodyReaders = {
-  arrayBuffer(state) {
-    return consumeBody(state).then((b) => exactBuffer(b));
-  },
-  bytes(state) {
-    return consumeBody(state);
-  },
-  text(state) {
-    return consumeBody(state).then(utf8Decode);
-  },
-  json(state) {
-    return consumeBody(state).then((b) => JSON.parse(utf8Decode(b)));
-  },
-};
+// Installs the Body mixin (body, bodyUsed and the readers) on a class whose instances' BodyState `stateOf` returns.
+// `stateOf` throws a TypeError for objects that are not instances, as Web IDL brand checks do.
+function installBodyMixin(cls, stateOf) {
+  const mixin = {
+    get body() { return bodyStream(stateOf(this)); },
+    get bodyUsed() { return bodyUsed(stateOf(this)); },
+    arrayBuffer() { return consumeBody(stateOf(this)).then((b) => exactBuffer(b)); },
+    bytes() { return consumeBody(stateOf(this)); },
+    text() { return consumeBody(stateOf(this)).then(utf8Decode); },
+    json() { return consumeBody(stateOf(this)).then((b) => JSON.parse(utf8Decode(b))); },
+  };
+  for (const key of Reflect.ownKeys(mixin)) {
+    const desc = Reflect.getOwnPropertyDescriptor(mixin, key);
+    desc.enumerable = true;
+    Object.defineProperty(cls.prototype, key, desc);
+  }
+}

@@ -16,7 +16,7 @@ function normalizeMethod(method) {
   return NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 
-let requestBody;
+let requestBodyState;
 
 class Request {
   #method = 'GET';
@@ -28,7 +28,7 @@ class Request {
   #cf = undefined;
 
   static {
-    requestBody = (r) => r.#body;
+    requestBodyState = (r) => r.#body;
   }
 
   constructor(input, init = undefined) {
@@ -111,13 +111,6 @@ class Request {
     return this.#headers;
   }
 
-  get body() { return bodyStream(this.#body); }
-  get bodyUsed() { return bodyUsed(this.#body); }
-  arrayBuffer() { return bodyReaders.arrayBuffer(this.#body); }
-  bytes() { return bodyReaders.bytes(this.#body); }
-  text() { return bodyReaders.text(this.#body); }
-  json() { return bodyReaders.json(this.#body); }
-
   clone() {
     const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
     copy.#cf = this.#cf;
@@ -129,6 +122,7 @@ class Request {
     return 'Request';
   }
 }
+installBodyMixin(Request, requestBodyState);
 defineGlobal('Request', Request);
 
 function requestFromHost(head) {

@@ -5,6 +5,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 let responseInternals;
+let responseBodyState;
 
 class Response {
   #status = 200;
@@ -16,6 +17,7 @@ class Response {
 
   static {
     responseInternals = (r) => ({ status: r.#status, headers: r.#headers, body: r.#body, type: r.#type });
+    responseBodyState = (r) => r.#body;
   }
 
   constructor(body = null, init = undefined) {
@@ -92,13 +94,6 @@ class Response {
   get redirected() { return false; }
   get webSocket() { return null; }
 
-  get body() { return bodyStream(this.#body); }
-  get bodyUsed() { return bodyUsed(this.#body); }
-  arrayBuffer() { return bodyReaders.arrayBuffer(this.#body); }
-  bytes() { return bodyReaders.bytes(this.#body); }
-  text() { return bodyReaders.text(this.#body); }
-  json() { return bodyReaders.json(this.#body); }
-
   clone() {
     const copy = new Response(null, { status: this.#status === 0 ? 200 : this.#status, statusText: this.#statusText, headers: this.#headers });
     copy.#status = this.#status;
@@ -112,4 +107,5 @@ class Response {
     return 'Response';
   }
 }
+installBodyMixin(Response, responseBodyState);
 defineGlobal('Response', Response);
