@@ -25,11 +25,15 @@ import org.slf4j.LoggerFactory;
  * loaded on the server's single event loop. Each benchmark thread has its own keep-alive connection and one request
  * in flight, so the time is the client-side round trip. {@link #latency} gives the distribution, {@link #throughput}
  * the requests per second of a closed loop (one request in flight per thread; {@code -t N} for more).
+ *
+ * <p>Warm-up is long on purpose: on 2 cores the JVM is still compiling the Graal compiler itself (it runs as Java
+ * code on a stock JDK) and Vert.x for 25-45 s of load: the mean latency was 0.6-1.6 ms in the second 5 s and
+ * settled near 0.05-0.06 ms only after that (docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @Fork(1)
 @Threads(1)
-@Warmup(iterations = 4, time = 5, timeUnit = TimeUnit.SECONDS)
+@Warmup(iterations = 12, time = 5, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 5, timeUnit = TimeUnit.SECONDS)
 public class WarmDispatchBenchmark {
 
