@@ -19,6 +19,7 @@ public final class Prelude {
     /** The files, in evaluation order. */
     static final List<String> FILES = List.of(
             "sandbox.js",
+            "domexception.js",
             "encoding.js",
             "console.js",
             "headers.js",

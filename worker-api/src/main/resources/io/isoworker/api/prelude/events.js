@@ -69,7 +69,7 @@ class FetchEvent extends ExtendableEvent {
 
   respondWith(response) {
     if (this.#responded) {
-      throw new DOMExceptionLike('respondWith() has already been called.', 'InvalidStateError');
+      throw new DOMException('respondWith() has already been called.', 'InvalidStateError');
     }
     this.#responded = true;
     this.#response = response;
@@ -79,14 +79,6 @@ class FetchEvent extends ExtendableEvent {
 }
 defineGlobal('ExtendableEvent', ExtendableEvent);
 defineGlobal('FetchEvent', FetchEvent);
-
-// An Error with a DOMException-style name, until DOMException itself arrives with the full Web API set.
-class DOMExceptionLike extends Error {
-  constructor(message, name) {
-    super(message);
-    this.name = name;
-  }
-}
 
 function waitUntilDefault(promise) {
   Promise.resolve(promise).catch((e) => console.error('Uncaught (in waitUntil)', e));
