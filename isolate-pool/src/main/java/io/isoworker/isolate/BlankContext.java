@@ -37,6 +37,7 @@ final class BlankContext {
      */
     Value load(WorkerBundle bundle, Watchdog watchdog, Duration startupLimit) throws ScriptLoadException {
         host.bindScript(bundle.scriptName());
+        host.advanceClock();
         fileSystem.mount(bundle);
         String bindings = bindingsJson(bundle.bindings());
         Watchdog.Slot slot = watchdog.slot();

@@ -22,10 +22,62 @@ public final class HostBridge {
 
     private Logger console = UNBOUND;
     private String scriptName = "-";
+    private IsolateServices services;
+    private double clockMillis = System.currentTimeMillis();
 
     public void bindScript(String name) {
         this.scriptName = name;
         this.console = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + name);
+    }
+
+    /** Gives the context its isolate's services, once its worker has been evaluated. */
+    public void bind(IsolateServices isolate) {
+        this.services = isolate;
+    }
+
+    /** The isolate's services, or {@code null} while the worker's top level is being evaluated. */
+    public IsolateServices services() {
+        return services;
+    }
+
+    /**
+     * Sets the guest's clock to the current time. Called on each entry into the guest: while guest code runs
+     * synchronously, {@code Date.now()} and {@code performance.now()} do not advance, as on Workers.
+     */
+    public void advanceClock() {
+        clockMillis = System.currentTimeMillis();
+    }
+
+    /** The guest's clock, in milliseconds since the epoch; it moves only between entries into the guest. */
+    @HostAccess.Export
+    public double now() {
+        return clockMillis;
+    }
+
+    /** True once timers, I/O and waitUntil may be used (inside a handler, not in the global scope). */
+    @HostAccess.Export
+    public boolean inHandlerScope() {
+        return services != null;
+    }
+
+    @HostAccess.Export
+    public void setTimer(int id, double delayMillis) {
+        services.setTimer(id, (long) Math.max(0, delayMillis));
+    }
+
+    @HostAccess.Export
+    public void clearTimer(int id) {
+        services.clearTimer(id);
+    }
+
+    @HostAccess.Export
+    public void backgroundStarted() {
+        services.backgroundStarted();
+    }
+
+    @HostAccess.Export
+    public void backgroundEnded() {
+        services.backgroundEnded();
     }
 
     public String scriptName() {

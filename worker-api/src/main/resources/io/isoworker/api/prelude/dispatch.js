@@ -111,6 +111,8 @@ function sendResponse(response, bridge) {
 }
 
 const internals = {
+  fireTimer,
+
   // Module syntax: `exports` is the main module's namespace object.
   moduleWorker(exports, bindingsJson) {
     const target = exports.default;

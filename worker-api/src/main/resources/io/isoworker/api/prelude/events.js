@@ -80,6 +80,29 @@ class FetchEvent extends ExtendableEvent {
 defineGlobal('ExtendableEvent', ExtendableEvent);
 defineGlobal('FetchEvent', FetchEvent);
 
+const WAIT_UNTIL_LIMIT_MS = 30000;
+
+// ctx.waitUntil / event.waitUntil: the response goes out at once; the isolate stays open until the promise settles,
+// for at most WAIT_UNTIL_LIMIT_MS, after which the work no longer holds it open and a warning is logged.
 function waitUntilDefault(promise) {
-  Promise.resolve(promise).catch((e) => console.error('Uncaught (in waitUntil)', e));
+  requireHandlerScope();
+  let settled = false;
+  host.backgroundStarted();
+  const finish = () => {
+    if (!settled) {
+      settled = true;
+      timerClear(deadline);
+      host.backgroundEnded();
+    }
+  };
+  const deadline = timerSet(() => {
+    if (!settled) {
+      console.warn('waitUntil() work did not finish within ' + WAIT_UNTIL_LIMIT_MS / 1000 + ' s and was abandoned.');
+      finish();
+    }
+  }, WAIT_UNTIL_LIMIT_MS, [], -1);
+  Promise.resolve(promise).then(finish, (e) => {
+    console.error('Uncaught (in waitUntil)', e);
+    finish();
+  });
 }
