@@ -66,13 +66,25 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             dispatch(req, bundle, null);
             return;
         }
-        BoundedBody.read(req, maxRequestBody,
-                () -> jsonError(req.response(), 413, "Request body is larger than " + maxRequestBody + " bytes."),
-                () -> jsonError(req.response(), 400, "Invalid Content-Length."),
-                body -> dispatch(req, bundle, ByteBuffer.wrap(body.getBytes())));
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > maxRequestBody) {
+                    jsonError(req.response(), 413, tooLargeMessage());
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                jsonError(req.response(), 400, "Invalid Content-Length.");
+                return;
+            }
+        }
+        dispatch(req, bundle, new VertxRequestBody(req, maxRequestBody));
     }
 
-    private void dispatch(HttpServerRequest req, WorkerBundle bundle, ByteBuffer body) {
+    private String tooLargeMessage() {
+        return "Request body is larger than " + maxRequestBody + " bytes.";
+    }
+
+    private void dispatch(HttpServerRequest req, WorkerBundle bundle, VertxRequestBody body) {
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
         HttpServerResponse response = req.response();
         Isolate isolate;
@@ -81,6 +93,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         } catch (ScriptLoadException e) {
             LOG.error("script {} request {}: cannot load version {}: {}", bundle.scriptName(), requestId,
                     bundle.versionId(), e.getMessage());
+            if (body != null) {
+                body.discard();
+            }
             jsonError(response, e.kind() == ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED ? 503 : 500,
                     "The worker failed to start (request " + requestId + ").");
             return;
@@ -89,8 +104,18 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         for (Map.Entry<String, String> h : req.headers()) {
             headers.add(h);
         }
-        HttpRequestHead head = new HttpRequestHead(req.method().name(), url(req), headers, body);
-        isolate.dispatchFetch(head, new VertxResponseSink(response, bundle.scriptName(), requestId));
+        VertxResponseSink sink = new VertxResponseSink(response, bundle.scriptName(), requestId);
+        HttpRequestHead head;
+        if (body == null) {
+            head = new HttpRequestHead(req.method().name(), url(req), headers, (ByteBuffer) null);
+        } else {
+            // The worker may answer before it reads the body: the rest is then dropped. A body past the limit
+            // gets the 413 unless the worker has answered already.
+            body.onTooLarge(() -> sink.refuse(413, tooLargeMessage()));
+            sink.onFinished(body::discard);
+            head = HttpRequestHead.streamed(req.method().name(), url(req), headers, body);
+        }
+        isolate.dispatchFetch(head, sink);
     }
 
     /** The URL the worker sees: built from the Host header, as the client asked for it. */

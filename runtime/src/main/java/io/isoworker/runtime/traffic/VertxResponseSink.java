@@ -27,6 +27,7 @@ final class VertxResponseSink implements ResponseSink {
     private boolean clientGone;
     private boolean finished;
     private Runnable pendingDrain;
+    private Runnable onFinished;
 
     VertxResponseSink(HttpServerResponse response, String script, String requestId) {
         this.response = response;
@@ -35,12 +36,47 @@ final class VertxResponseSink implements ResponseSink {
         response.closeHandler(v -> {
             clientGone = true;
             runPendingDrain();
+            if (!finished) {
+                finished();
+            }
         });
+    }
+
+    /** Runs {@code action} once the response is over (ended, failed, refused, or the client went away). */
+    void onFinished(Runnable action) {
+        this.onFinished = action;
+    }
+
+    private void finished() {
+        finished = true;
+        Runnable action = onFinished;
+        if (action != null) {
+            onFinished = null;
+            action.run();
+        }
+    }
+
+    /**
+     * Answers with a JSON error instead of whatever the worker will send (the request was refused while the
+     * worker ran, e.g. its body passed the size limit). A response already started is reset.
+     */
+    void refuse(int status, String message) {
+        if (finished || clientGone) {
+            return;
+        }
+        finished();
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        response.headers().clear();
+        response.setChunked(false);
+        TrafficHandler.jsonError(response, status, message);
     }
 
     @Override
     public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
-        if (clientGone) {
+        if (clientGone || finished) {
             return;
         }
         response.setStatusCode(status);
@@ -68,7 +104,7 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void onDrain(Runnable next) {
-        if (clientGone || !response.writeQueueFull()) {
+        if (clientGone || finished || !response.writeQueueFull()) {
             next.run();
             return;
         }
@@ -90,7 +126,7 @@ final class VertxResponseSink implements ResponseSink {
         if (finished) {
             return;
         }
-        finished = true;
+        finished();
         if (!clientGone) {
             response.end();
         }
@@ -112,7 +148,7 @@ final class VertxResponseSink implements ResponseSink {
         if (finished) {
             return;
         }
-        finished = true;
+        finished();
         if (clientGone) {
             return;
         }

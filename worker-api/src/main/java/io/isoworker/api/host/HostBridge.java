@@ -24,6 +24,7 @@ public final class HostBridge {
     private String scriptName = "-";
     private IsolateServices services;
     private double clockMillis = System.currentTimeMillis();
+    private final StreamsHost streams = new StreamsHost(this);
 
     public void bindScript(String name) {
         this.scriptName = name;
@@ -78,6 +79,12 @@ public final class HostBridge {
     @HostAccess.Export
     public void backgroundEnded() {
         services.backgroundEnded();
+    }
+
+    /** Compression and streamed request bodies. */
+    @HostAccess.Export
+    public StreamsHost streams() {
+        return streams;
     }
 
     public String scriptName() {

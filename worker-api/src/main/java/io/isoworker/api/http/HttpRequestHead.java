@@ -10,6 +10,8 @@ import org.graalvm.polyglot.HostAccess;
 /**
  * An incoming HTTP request as the prelude reads it to build the guest's {@code Request}. Only the methods marked
  * {@link HostAccess.Export} are visible to JavaScript, and only the prelude holds a reference to this object.
+ *
+ * <p>The body is either all there ({@link #bodyBytes}) or streamed from a {@link RequestBodySource}.
  */
 public final class HttpRequestHead {
 
@@ -17,12 +19,24 @@ public final class HttpRequestHead {
     private final String url;
     private final String[] headerNames;
     private final String[] headerValues;
-    private final ByteBuffer body;
+    private final ByteBuffer bytes;
+    private final RequestBodySource source;
 
     /**
      * @param body the whole request body, or {@code null} when the request has none
      */
     public HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer body) {
+        this(method, url, headers, body, null);
+    }
+
+    /** A request whose body is streamed from {@code body} as the guest reads it. */
+    public static HttpRequestHead streamed(String method, String url, List<Map.Entry<String, String>> headers,
+            RequestBodySource body) {
+        return new HttpRequestHead(method, url, headers, null, Objects.requireNonNull(body, "body"));
+    }
+
+    private HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer bytes,
+            RequestBodySource source) {
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         int n = headers.size();
@@ -33,7 +47,8 @@ public final class HttpRequestHead {
             headerNames[i] = h.getKey();
             headerValues[i] = h.getValue();
         }
-        this.body = body;
+        this.bytes = bytes;
+        this.source = source;
     }
 
     @HostAccess.Export
@@ -63,12 +78,17 @@ public final class HttpRequestHead {
 
     @HostAccess.Export
     public boolean hasBody() {
-        return body != null;
+        return bytes != null || source != null;
     }
 
-    /** The body as a read-only buffer the prelude copies into an ArrayBuffer. */
+    /** The whole body as a read-only buffer the prelude copies, or {@code null} when it is streamed (or absent). */
     @HostAccess.Export
-    public ByteBuffer body() {
-        return body == null ? null : body.asReadOnlyBuffer();
+    public ByteBuffer bodyBytes() {
+        return bytes == null ? null : bytes.asReadOnlyBuffer();
+    }
+
+    /** The streamed body, or {@code null}. */
+    public RequestBodySource bodySource() {
+        return source;
     }
 }

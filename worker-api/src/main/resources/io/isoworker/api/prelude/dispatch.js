@@ -59,10 +59,11 @@ async function pumpBody(reader, bridge) {
         bridge.end();
         return;
       }
-      if (!(value instanceof Uint8Array)) {
+      const bytes = bufferSourceBytes(value);
+      if (bytes === null) {
         throw new TypeError('This ReadableStream did not return bytes.');
       }
-      if (value.length > 0 && !bridge.write(exactBuffer(value))) {
+      if (bytes.length > 0 && !bridge.write(exactBuffer(bytes))) {
         await new Promise((resolve) => bridge.onDrain(resolve));
       }
     }
@@ -106,7 +107,8 @@ function sendResponse(response, bridge) {
   }
   const reader = body.stream.getReader();
   body.used = true;
-  bridge.start(status, flat, -1);
+  // a FixedLengthStream's readable side knows its length; other streams are sent chunked
+  bridge.start(status, flat, readableStreamRecord(body.stream).expectedLength);
   pumpBody(reader, bridge);
 }
 

@@ -38,7 +38,7 @@ class Request {
       this.#method = init.method();
       this.#url = init.url();
       if (init.hasBody()) {
-        this.#body = new BodyState(new Uint8Array(new Uint8Array(init.body())), null);
+        this.#body = hostRequestBody(init);
       }
       return;
     }
