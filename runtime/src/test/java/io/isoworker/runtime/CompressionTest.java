@@ -2,6 +2,7 @@ package io.isoworker.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -37,7 +38,7 @@ class CompressionTest {
                 }
                 export default {
                   async fetch(request) {
-                    const format = new URL(request.url).pathname.slice(1);
+                    const format = request.url.slice(request.url.indexOf('/', 8) + 1);
                     if (request.method === 'POST') {
                       try {
                         const text = await new Response(request.body.pipeThrough(new DecompressionStream(format))).text();
@@ -129,9 +130,9 @@ class CompressionTest {
 
     @Test
     void decompressesWhatTheJdkMade() throws Exception {
-        assertEquals(TEXT, decompressedByWorker("gzip", jdkGzip(text())).body());
-        assertEquals(TEXT, decompressedByWorker("deflate", jdkDeflate(text(), false)).body());
-        assertEquals(TEXT, decompressedByWorker("deflate-raw", jdkDeflate(text(), true)).body());
+        assertDecompressed("gzip", jdkGzip(text()));
+        assertDecompressed("deflate", jdkDeflate(text(), false));
+        assertDecompressed("deflate-raw", jdkDeflate(text(), true));
         // a gzip member with a file name, a comment and an extra field in its header
         byte[] plain = jdkGzip(text());
         ByteArrayOutputStream member = new ByteArrayOutputStream();
@@ -140,7 +141,13 @@ class CompressionTest {
         member.writeBytes("name.txt\0".getBytes(StandardCharsets.ISO_8859_1));
         member.writeBytes("a comment\0".getBytes(StandardCharsets.ISO_8859_1));
         member.write(plain, 10, plain.length - 10);
-        assertEquals(TEXT, decompressedByWorker("gzip", member.toByteArray()).body());
+        assertDecompressed("gzip", member.toByteArray());
+    }
+
+    private static void assertDecompressed(String format, byte[] compressed) throws Exception {
+        HttpResponse<String> r = decompressedByWorker(format, compressed);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(TEXT.equals(r.body()), format + " decompressed to something else: " + r.body().length() + " chars");
     }
 
     @Test
