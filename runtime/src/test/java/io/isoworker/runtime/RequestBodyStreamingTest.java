@@ -1,0 +1,167 @@
+package io.isoworker.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+/** Request bodies reach the worker as a byte stream, chunk by chunk, with the size limit still enforced. */
+class RequestBodyStreamingTest {
+
+    static final int LIMIT = 8 << 20;
+
+    static TestServer s;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s = TestServer.start("cpu-ms", "60000", "max-request-body", Integer.toString(LIMIT));
+        s.deploy("counter", """
+                export default {
+                  async fetch(request) {
+                    const mode = request.url.slice(request.url.indexOf('/', 8) + 1);
+                    let total = 0, chunks = 0, sum = 0;
+                    if (mode === 'byob') {
+                      const reader = request.body.getReader({ mode: 'byob' });
+                      let buffer = new ArrayBuffer(65536);
+                      for (;;) {
+                        const { value, done } = await reader.read(new Uint8Array(buffer));
+                        if (done) break;
+                        chunks++;
+                        total += value.byteLength;
+                        for (let i = 0; i < value.length; i += 4096) sum = (sum + value[i]) | 0;
+                        buffer = value.buffer;
+                      }
+                    } else {
+                      for await (const chunk of request.body) {
+                        chunks++;
+                        total += chunk.byteLength;
+                        for (let i = 0; i < chunk.length; i += 4096) sum = (sum + chunk[i]) | 0;
+                      }
+                    }
+                    return Response.json({ total, chunks, isStream: request.body instanceof ReadableStream });
+                  },
+                };
+                """);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s.close();
+    }
+
+    static byte[] payload(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + (i >> 10));
+        }
+        return b;
+    }
+
+    private static HttpResponse<String> post(String host, String path, HttpRequest.BodyPublisher body)
+            throws Exception {
+        return s.send(HttpRequest.newBuilder(URI.create(s.traffic(path))).header("host", host).POST(body));
+    }
+
+    private static HttpRequest.BodyPublisher chunked(byte[] bytes) {
+        // no length: the client sends Transfer-Encoding: chunked
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void severalMibArriveChunkByChunk() throws Exception {
+        int size = 6 << 20;
+        HttpResponse<String> r = post("counter.localhost", "/default", HttpRequest.BodyPublishers.ofByteArray(payload(size)));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject answer = new JsonObject(r.body());
+        assertEquals(size, answer.getInteger("total"), r.body());
+        assertTrue(answer.getInteger("chunks") > 8, "the body should arrive in many chunks: " + r.body());
+        assertEquals(true, answer.getBoolean("isStream"));
+    }
+
+    @Test
+    void chunkedBodyIsStreamedToo() throws Exception {
+        int size = 5 << 20;
+        HttpResponse<String> r = post("counter.localhost", "/default", chunked(payload(size)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(size, new JsonObject(r.body()).getInteger("total"), r.body());
+    }
+
+    @Test
+    void byobReadsOfTheRequestBody() throws Exception {
+        int size = 3 << 20;
+        HttpResponse<String> r = post("counter.localhost", "/byob", HttpRequest.BodyPublishers.ofByteArray(payload(size)));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject answer = new JsonObject(r.body());
+        assertEquals(size, answer.getInteger("total"), r.body());
+        assertTrue(answer.getInteger("chunks") > 1, r.body());
+    }
+
+    @Test
+    void workerMayAnswerWithoutReadingTheBody() throws Exception {
+        s.deploy("ignorer", """
+                export default { fetch(request) { return new Response('ignored ' + request.method); } };
+                """);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = post("ignorer.localhost", "/", HttpRequest.BodyPublishers.ofByteArray(payload(4 << 20)));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("ignored POST", r.body());
+        }
+        // the connection still serves requests after the unread bodies were dropped
+        HttpResponse<String> after = s.get("ignorer.localhost", "/");
+        assertEquals("ignored GET", after.body());
+    }
+
+    @Test
+    void echoedBodyStreamsBack() throws Exception {
+        s.deploy("echo", """
+                export default { fetch(request) { return new Response(request.body); } };
+                """);
+        byte[] body = payload(3 << 20);
+        HttpResponse<byte[]> r = s.http.send(HttpRequest.newBuilder(URI.create(s.traffic("/")))
+                .header("host", "echo.localhost").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(body, r.body());
+    }
+
+    @Test
+    void clonedRequestBodyIsReadTwice() throws Exception {
+        s.deploy("cloner", """
+                export default {
+                  async fetch(request) {
+                    const copy = request.clone();
+                    const [a, b] = await Promise.all([request.text(), copy.arrayBuffer()]);
+                    return Response.json({ a: a.length, b: b.byteLength, used: request.bodyUsed });
+                  },
+                };
+                """);
+        HttpResponse<String> r = post("cloner.localhost", "/", HttpRequest.BodyPublishers.ofString("x".repeat(100_000)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(new JsonObject("{\"a\":100000,\"b\":100000,\"used\":true}"), new JsonObject(r.body()));
+    }
+
+    @Test
+    void oversizeContentLengthIs413() throws Exception {
+        HttpResponse<String> r = post("counter.localhost", "/default",
+                HttpRequest.BodyPublishers.ofByteArray(payload(LIMIT + 1)));
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("Request body is larger than " + LIMIT + " bytes.", new JsonObject(r.body()).getString("error"));
+    }
+
+    @Test
+    void oversizeChunkedBodyIs413() throws Exception {
+        HttpResponse<String> r = post("counter.localhost", "/default", chunked(payload(LIMIT + (1 << 20))));
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("Request body is larger than " + LIMIT + " bytes.", new JsonObject(r.body()).getString("error"));
+    }
+}
