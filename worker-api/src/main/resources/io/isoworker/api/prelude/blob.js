@@ -149,8 +149,8 @@ class Blob {
 }
 
 // A USVString: lone surrogates become U+FFFD.
-function toUSVString(value) {
-  const s = String(value);
+function webUSVString(value) {
+  const s = `${value}`;
   return typeof s.toWellFormed === 'function' ? s.toWellFormed() : s;
 }
 
@@ -163,7 +163,7 @@ class File extends Blob {
       throw new TypeError("Failed to construct 'File': 2 arguments required, but only " + arguments.length + ' present.');
     }
     super(fileBits, options);
-    this.#name = toUSVString(fileName);
+    this.#name = webUSVString(fileName);
     let lastModified = options !== undefined && options !== null ? options.lastModified : undefined;
     if (lastModified === undefined) {
       lastModified = Date.now();

@@ -4,12 +4,12 @@ let formDataEntries; // (FormData) -> [[name, value]], value a string or a File
 
 function formDataEntryValue(value, filename, hasFilename) {
   if (!isBlob(value)) {
-    return toUSVString(value);
+    return webUSVString(value);
   }
   if (value instanceof File && !hasFilename) {
     return value;
   }
-  const name = hasFilename ? toUSVString(filename) : (value instanceof File ? value.name : 'blob');
+  const name = hasFilename ? webUSVString(filename) : (value instanceof File ? value.name : 'blob');
   return new File([value], name, value instanceof File ? { type: value.type, lastModified: value.lastModified } : { type: value.type });
 }
 
@@ -21,7 +21,7 @@ function formDataArgs(method, args, min) {
   if (args.length > 2 && !isBlob(args[1])) {
     throw new TypeError("Failed to execute '" + method + "' on 'FormData': parameter 2 is not of type 'Blob'.");
   }
-  return [toUSVString(args[0]), formDataEntryValue(args[1], args[2], args.length > 2)];
+  return [webUSVString(args[0]), formDataEntryValue(args[1], args[2], args.length > 2)];
 }
 
 const ArrayIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
@@ -75,12 +75,12 @@ class FormData {
   }
 
   delete(name) {
-    name = toUSVString(name);
+    name = webUSVString(name);
     this.#entries = this.#entries.filter((e) => e[0] !== name);
   }
 
   get(name) {
-    name = toUSVString(name);
+    name = webUSVString(name);
     for (const e of this.#entries) {
       if (e[0] === name) {
         return e[1];
@@ -90,12 +90,12 @@ class FormData {
   }
 
   getAll(name) {
-    name = toUSVString(name);
+    name = webUSVString(name);
     return this.#entries.filter((e) => e[0] === name).map((e) => e[1]);
   }
 
   has(name) {
-    name = toUSVString(name);
+    name = webUSVString(name);
     return this.#entries.some((e) => e[0] === name);
   }
 

@@ -1848,11 +1848,22 @@ function rsByteTee(s) {
 
 // ---- pipeTo
 
-function isAbortSignal(x) {
+function pipeSignalIsAbortSignal(x) {
   if (typeof AbortSignal === 'function') {
     return x instanceof AbortSignal;
   }
   return x !== null && typeof x === 'object' && typeof x.addEventListener === 'function' && 'aborted' in x;
+}
+
+// Runs `algorithm` when `signal` aborts; returns the function that stops following it. Uses the prelude's abort
+// algorithms when abort.js provides them (guest listeners cannot get in the way), else an 'abort' listener.
+function pipeFollowSignal(signal, algorithm) {
+  if (typeof followSignal === 'function' && typeof removeSignalAlgorithm === 'function') {
+    followSignal(signal, algorithm);
+    return () => removeSignalAlgorithm(signal, algorithm);
+  }
+  signal.addEventListener('abort', algorithm);
+  return () => signal.removeEventListener('abort', algorithm);
 }
 
 // StreamPipeOptions, members in Web IDL's order.
@@ -1867,7 +1878,7 @@ function pipeOptions(options) {
   const preventCancel = !!options.preventCancel;
   const preventClose = !!options.preventClose;
   const signal = options.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) {
+  if (signal !== undefined && !pipeSignalIsAbortSignal(signal)) {
     throw new TypeError("Failed to execute 'pipeTo' on 'ReadableStream': signal is not of type 'AbortSignal'.");
   }
   return { preventAbort, preventCancel, preventClose, signal };
@@ -1880,13 +1891,13 @@ function rsPipeTo(source, dest, preventClose, preventAbort, preventCancel, signa
   let shuttingDown = false;
   let currentWrite = Promise.resolve(undefined);
   const done = new StreamDeferred();
-  let abortAlgorithm = null;
+  let unfollowSignal = null;
 
   const finalize = (isError, error) => {
     writerRelease(writer);
     readerRelease(reader);
-    if (abortAlgorithm !== null) {
-      signal.removeEventListener('abort', abortAlgorithm);
+    if (unfollowSignal !== null) {
+      unfollowSignal();
     }
     if (isError) {
       done.reject(error);
@@ -1932,7 +1943,7 @@ function rsPipeTo(source, dest, preventClose, preventAbort, preventCancel, signa
   };
 
   if (signal !== undefined) {
-    abortAlgorithm = () => {
+    const abortAlgorithm = () => {
       const error = signal.reason;
       const actions = [];
       if (!preventAbort) {
@@ -1947,7 +1958,7 @@ function rsPipeTo(source, dest, preventClose, preventAbort, preventCancel, signa
       abortAlgorithm();
       return done.promise;
     }
-    signal.addEventListener('abort', abortAlgorithm);
+    unfollowSignal = pipeFollowSignal(signal, abortAlgorithm);
   }
 
   // Errors and closes propagate forward and backward.
