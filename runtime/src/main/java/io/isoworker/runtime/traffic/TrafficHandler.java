@@ -112,7 +112,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             // The worker may answer before it reads the body: the rest is then dropped. A body past the limit
             // gets the 413 unless the worker has answered already.
             body.onTooLarge(() -> sink.refuse(413, tooLargeMessage()));
-            sink.onFinished(body::discard);
+            sink.onFinished(body::responseFinished);
             head = HttpRequestHead.streamed(req.method().name(), url(req), headers, body);
         }
         isolate.dispatchFetch(head, sink);

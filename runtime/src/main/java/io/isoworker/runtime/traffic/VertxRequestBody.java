@@ -18,6 +18,7 @@ final class VertxRequestBody implements RequestBodySource {
     private long received;
     private boolean done;
     private boolean discarding;
+    private boolean continueSent;
 
     VertxRequestBody(HttpServerRequest req, long limit) {
         this.req = req;
@@ -40,9 +41,17 @@ final class VertxRequestBody implements RequestBodySource {
 
     @Override
     public void pull() {
-        if (!done && !discarding) {
-            req.fetch(1);
+        if (done || discarding) {
+            return;
         }
+        if (!continueSent) {
+            // a client waiting for "100 Continue" sends the body once the worker starts reading it
+            continueSent = true;
+            if ("100-continue".equalsIgnoreCase(req.getHeader("expect")) && !req.response().headWritten()) {
+                req.response().writeContinue();
+            }
+        }
+        req.fetch(1);
     }
 
     @Override
@@ -50,9 +59,21 @@ final class VertxRequestBody implements RequestBodySource {
         discard();
     }
 
+    /**
+     * The response is over: a guest still reading gets an error rather than waiting forever, and the rest of the
+     * body is dropped.
+     */
+    void responseFinished() {
+        if (!done && !discarding) {
+            done = true;
+            deliverError("The request body was dropped: the response has been sent already.");
+        }
+        discard();
+    }
+
     /** Reads and drops whatever is left, so the connection can serve its next request. */
     void discard() {
-        if (done || discarding) {
+        if (discarding || req.isEnded()) {
             return;
         }
         discarding = true;
