@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +124,46 @@ class RequestBodyStreamingTest {
         // the connection still serves requests after the unread bodies were dropped
         HttpResponse<String> after = s.get("ignorer.localhost", "/");
         assertEquals("ignored GET", after.body());
+    }
+
+    @Test
+    void workerSeesTheFirstChunkBeforeTheClientHasSentTheRest() throws Exception {
+        s.deploy("first-chunk", """
+                export default {
+                  async fetch(request) {
+                    const { value } = await request.body.getReader().read();
+                    return new Response('first chunk: ' + value.byteLength + ' bytes, starting with ' + value[0]);
+                  },
+                };
+                """);
+        // A raw client that sends one chunk and then waits: the answer must come while the body is still open.
+        try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: first-chunk.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            String line;
+            int length = -1;
+            while (!(line = in.readLine()).isEmpty()) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            char[] body = new char[length];
+            int n = 0;
+            while (n < length) {
+                n += in.read(body, n, length - n);
+            }
+            assertEquals("first chunk: 5 bytes, starting with 104", new String(body));
+            // the rest of the body is read and dropped, and the connection serves the next request
+            out.write(("3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: first-chunk.localhost\r\n"
+                    + "Content-Length: 2\r\n\r\nhi").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+        }
     }
 
     @Test
