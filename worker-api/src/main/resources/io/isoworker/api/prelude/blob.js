@@ -144,8 +144,6 @@ class Blob {
     }
     return Promise.resolve(bytes.slice());
   }
-
-  get [Symbol.toStringTag]() { return 'Blob'; }
 }
 
 // A USVString: lone surrogates become U+FFFD.
@@ -183,9 +181,9 @@ class File extends Blob {
   get lastModified() {
     return this.#lastModified;
   }
-
-  get [Symbol.toStringTag]() { return 'File'; }
 }
 
 defineGlobal('Blob', Blob);
 defineGlobal('File', File);
+streamsDefineInterface(Blob, 'Blob');
+streamsDefineInterface(File, 'File');

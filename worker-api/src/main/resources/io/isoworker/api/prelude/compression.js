@@ -43,17 +43,15 @@ class CompressionStream extends TransformStream {
   constructor(format) {
     super(INTERNAL, compressionRecord(compressionFormat(format, 'CompressionStream'), true));
   }
-
-  get [Symbol.toStringTag]() { return 'CompressionStream'; }
 }
 
 class DecompressionStream extends TransformStream {
   constructor(format) {
     super(INTERNAL, compressionRecord(compressionFormat(format, 'DecompressionStream'), false));
   }
-
-  get [Symbol.toStringTag]() { return 'DecompressionStream'; }
 }
 
 defineGlobal('CompressionStream', CompressionStream);
 defineGlobal('DecompressionStream', DecompressionStream);
+streamsDefineInterface(CompressionStream, 'CompressionStream');
+streamsDefineInterface(DecompressionStream, 'DecompressionStream');

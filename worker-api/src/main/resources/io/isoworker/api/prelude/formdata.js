@@ -132,8 +132,6 @@ class FormData {
       Reflect.apply(callback, thisArg, [entries[i][1], entries[i][0], this]);
     }
   }
-
-  get [Symbol.toStringTag]() { return 'FormData'; }
 }
 Object.defineProperty(FormData.prototype, Symbol.iterator, {
   value: FormData.prototype.entries, writable: true, configurable: true, enumerable: false,
@@ -359,3 +357,4 @@ function formUrlDecode(s) {
   }
   return utf8Decode(out.subarray(0, j));
 }
+streamsDefineInterface(FormData, 'FormData');

@@ -2,6 +2,21 @@
 
 function streamNoop() {}
 
+// Makes a class's members enumerable and gives it a toStringTag, as Web IDL interfaces have.
+function streamsDefineInterface(cls, name) {
+  for (const target of [cls.prototype, cls]) {
+    for (const key of Reflect.ownKeys(target)) {
+      if (typeof key === 'symbol' || key === 'constructor' || key === 'prototype' || key === 'length' || key === 'name') {
+        continue;
+      }
+      const desc = Reflect.getOwnPropertyDescriptor(target, key);
+      desc.enumerable = true;
+      Object.defineProperty(target, key, desc);
+    }
+  }
+  Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, configurable: true });
+}
+
 // A new promise resolved with `value`, as Web IDL has it (a thenable is adopted, never returned as is).
 function promiseResolvedWith(value) {
   if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
@@ -206,8 +221,6 @@ class ByteLengthQueuingStrategy {
     this.#highWaterMark; // brand check
     return byteLengthSize;
   }
-
-  get [Symbol.toStringTag]() { return 'ByteLengthQueuingStrategy'; }
 }
 
 class CountQueuingStrategy {
@@ -223,8 +236,8 @@ class CountQueuingStrategy {
     this.#highWaterMark; // brand check
     return countSize;
   }
-
-  get [Symbol.toStringTag]() { return 'CountQueuingStrategy'; }
 }
 defineGlobal('ByteLengthQueuingStrategy', ByteLengthQueuingStrategy);
 defineGlobal('CountQueuingStrategy', CountQueuingStrategy);
+streamsDefineInterface(ByteLengthQueuingStrategy, 'ByteLengthQueuingStrategy');
+streamsDefineInterface(CountQueuingStrategy, 'CountQueuingStrategy');

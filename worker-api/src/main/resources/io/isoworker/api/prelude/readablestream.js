@@ -932,8 +932,6 @@ class ReadableStreamDefaultController {
   error(e = undefined) {
     rdcError(this.#c, e);
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableStreamDefaultController'; }
 }
 
 function byobRequestObject(record) {
@@ -999,8 +997,6 @@ class ReadableByteStreamController {
   error(e = undefined) {
     rbcError(this.#c, e);
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableByteStreamController'; }
 }
 
 class ReadableStreamBYOBRequest {
@@ -1042,8 +1038,6 @@ class ReadableStreamBYOBRequest {
     }
     rbcRespondWithNewView(r.controller, view);
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableStreamBYOBRequest'; }
 }
 
 // Web IDL [EnforceRange] unsigned long long.
@@ -1101,8 +1095,6 @@ class ReadableStreamDefaultReader {
       readerRelease(reader);
     }
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableStreamDefaultReader'; }
 }
 
 class ReadableStreamBYOBReader {
@@ -1177,8 +1169,6 @@ class ReadableStreamBYOBReader {
       readerRelease(reader);
     }
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableStreamBYOBReader'; }
 }
 
 // The UnderlyingSource dictionary, members in Web IDL's (alphabetical) order.
@@ -1358,8 +1348,6 @@ class ReadableStream {
     }
     return new ReadableStreamAsyncIterator(INTERNAL, acquireDefaultReader(s), preventCancel);
   }
-
-  get [Symbol.toStringTag]() { return 'ReadableStream'; }
 }
 // Web IDL: @@asyncIterator is the same function as values().
 Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
@@ -2125,3 +2113,9 @@ function concatBytes(chunks, total) {
   }
   return out;
 }
+streamsDefineInterface(ReadableStreamDefaultController, 'ReadableStreamDefaultController');
+streamsDefineInterface(ReadableByteStreamController, 'ReadableByteStreamController');
+streamsDefineInterface(ReadableStreamBYOBRequest, 'ReadableStreamBYOBRequest');
+streamsDefineInterface(ReadableStreamDefaultReader, 'ReadableStreamDefaultReader');
+streamsDefineInterface(ReadableStreamBYOBReader, 'ReadableStreamBYOBReader');
+streamsDefineInterface(ReadableStream, 'ReadableStream');

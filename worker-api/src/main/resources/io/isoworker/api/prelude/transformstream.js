@@ -210,8 +210,6 @@ class TransformStreamDefaultController {
   terminate() {
     tscTerminate(this.#c);
   }
-
-  get [Symbol.toStringTag]() { return 'TransformStreamDefaultController'; }
 }
 
 // Prelude code builds transforms (compression) with plain functions: transform(chunk, c), flush(c), cancel(reason).
@@ -289,8 +287,6 @@ class TransformStream {
   get writable() {
     return this.#t.writable.obj;
   }
-
-  get [Symbol.toStringTag]() { return 'TransformStream'; }
 }
 
 // A transform stream record whose algorithms are prelude functions over bytes:
@@ -413,8 +409,6 @@ class IdentityTransformStream extends TransformStream {
   constructor(options = undefined, key = undefined, record = undefined) {
     super(INTERNAL, key === INTERNAL ? record : identityTransformRecord(-1));
   }
-
-  get [Symbol.toStringTag]() { return 'IdentityTransformStream'; }
 }
 
 class FixedLengthStream extends IdentityTransformStream {
@@ -425,11 +419,13 @@ class FixedLengthStream extends IdentityTransformStream {
     const n = enforceRangeUnsigned(expectedLength, 'FixedLengthStream', 'expectedLength');
     super(options, INTERNAL, identityTransformRecord(n));
   }
-
-  get [Symbol.toStringTag]() { return 'FixedLengthStream'; }
 }
 
 defineGlobal('TransformStream', TransformStream);
 defineGlobal('TransformStreamDefaultController', TransformStreamDefaultController);
 defineGlobal('IdentityTransformStream', IdentityTransformStream);
 defineGlobal('FixedLengthStream', FixedLengthStream);
+streamsDefineInterface(TransformStreamDefaultController, 'TransformStreamDefaultController');
+streamsDefineInterface(TransformStream, 'TransformStream');
+streamsDefineInterface(IdentityTransformStream, 'IdentityTransformStream');
+streamsDefineInterface(FixedLengthStream, 'FixedLengthStream');

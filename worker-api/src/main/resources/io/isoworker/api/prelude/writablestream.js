@@ -516,8 +516,6 @@ class WritableStreamDefaultController {
     }
     wscError(c, e);
   }
-
-  get [Symbol.toStringTag]() { return 'WritableStreamDefaultController'; }
 }
 
 class WritableStreamDefaultWriter {
@@ -594,8 +592,6 @@ class WritableStreamDefaultWriter {
     }
     return writerWrite(writer, chunk);
   }
-
-  get [Symbol.toStringTag]() { return 'WritableStreamDefaultWriter'; }
 }
 
 class WritableStream {
@@ -683,9 +679,10 @@ class WritableStream {
   getWriter() {
     return new WritableStreamDefaultWriter(this);
   }
-
-  get [Symbol.toStringTag]() { return 'WritableStream'; }
 }
 defineGlobal('WritableStream', WritableStream);
 defineGlobal('WritableStreamDefaultWriter', WritableStreamDefaultWriter);
 defineGlobal('WritableStreamDefaultController', WritableStreamDefaultController);
+streamsDefineInterface(WritableStreamDefaultController, 'WritableStreamDefaultController');
+streamsDefineInterface(WritableStreamDefaultWriter, 'WritableStreamDefaultWriter');
+streamsDefineInterface(WritableStream, 'WritableStream');
