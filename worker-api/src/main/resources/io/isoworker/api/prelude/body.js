@@ -47,7 +47,7 @@ function extractBody(init) {
 function hostRequestBody(head) {
   const bytes = head.bodyBytes();
   if (bytes !== null) {
-    return new BodyState(new Uint8Array(new Uint8Array(bytes)), null);
+    return new BodyState(hostBufferBytes(bytes), null);
   }
   return new BodyState(null, hostBodyStream(host.streams().requestBody(head)).obj);
 }
@@ -67,7 +67,7 @@ function hostBodyStream(channel) {
   const open = () => s !== null && s.state === 'readable' && !s.controller.closeRequested;
   const onData = (buffer) => {
     if (open()) {
-      rbcEnqueue(s.controller, new Uint8Array(new Uint8Array(buffer)));
+      rbcEnqueue(s.controller, hostBufferBytes(buffer));
     }
     settlePull();
   };

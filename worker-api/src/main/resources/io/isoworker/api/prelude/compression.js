@@ -22,7 +22,7 @@ function compressionRecord(format, compress) {
       throw new TypeError(compress ? 'Compression failed: ' + session.error()
         : 'Decompression failed: ' + session.error());
     }
-    const bytes = new Uint8Array(new Uint8Array(buffer));
+    const bytes = hostBufferBytes(buffer);
     if (bytes.length > 0) {
       enqueue(bytes);
     }
