@@ -289,6 +289,16 @@ class StreamsTest {
                     controller.enqueue(new Uint8Array([3, 4, 5]));
                     return Array.from((await pending).value);
                   },
+                  async readAtLeast() {
+                    let controller;
+                    const rs = new ReadableStream({ type: 'bytes', start(c) { controller = c; } });
+                    const reader = rs.getReader({ mode: 'byob' });
+                    const pending = reader.readAtLeast(3, new Uint8Array(8));
+                    controller.enqueue(new Uint8Array([1]));
+                    controller.enqueue(new Uint8Array([2, 3, 4]));
+                    const bad = await reader.readAtLeast(0, new Uint8Array(2)).catch((e) => e.constructor.name);
+                    return [Array.from((await pending).value), bad];
+                  },
                   async multiByteElements() {
                     const rs = new ReadableStream({ type: 'bytes', start(c) {
                       c.enqueue(new Uint8Array([1, 0, 2, 0, 3])); } });
@@ -338,6 +348,7 @@ class StreamsTest {
         assertEquals(new JsonArray("[[1,2],[3,4,5]]"), r.getJsonArray("enqueueIntoPendingByobRead"), r.encode());
         assertEquals(new JsonArray("[1,2,3,4,5]"), r.getJsonArray("minOption"), r.encode());
         assertEquals(new JsonArray("[\"Uint16Array\", [1, 2]]"), r.getJsonArray("multiByteElements"), r.encode());
+        assertEquals(new JsonArray("[[1, 2, 3, 4], \"TypeError\"]"), r.getJsonArray("readAtLeast"), r.encode());
         assertEquals(new JsonArray("[1, 42, 8]"), r.getJsonArray("autoAllocate"), r.encode());
         assertEquals(0, r.getInteger("enqueueDetachesBuffer"), r.encode());
         assertEquals(new JsonArray("[\"TypeError\", \"RangeError\", \"TypeError\", \"TypeError\", \"TypeError\"]"),

@@ -1155,6 +1155,24 @@ class ReadableStreamBYOBReader {
     return d.promise;
   }
 
+  // Workers' extension: read until at least `minBytes` bytes are in `view` (or the stream ends).
+  readAtLeast(minBytes, view) {
+    if (!ArrayBuffer.isView(view)) {
+      return Promise.reject(new TypeError("Failed to execute 'readAtLeast' on 'ReadableStreamBYOBReader': parameter 2 is not of type 'ArrayBufferView'."));
+    }
+    let min;
+    try {
+      min = enforceRangeUnsigned(minBytes, 'readAtLeast', 'minBytes');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const elementSize = viewElementSize(view);
+    if (min === 0 || min > view.byteLength || min % elementSize !== 0) {
+      return Promise.reject(new TypeError('minBytes must be greater than 0, at most the view\'s byteLength, and a multiple of its element size.'));
+    }
+    return this.read(view, { min: min / elementSize });
+  }
+
   cancel(reason = undefined) {
     const reader = this.#r;
     if (reader.stream === null) {
@@ -2051,39 +2069,52 @@ function streamOfBytes(bytes) {
   return s.obj;
 }
 
-// Reads a whole stream of byte chunks into one Uint8Array. Chunks must be BufferSources.
+// Reads a whole stream of byte chunks into one Uint8Array. Chunks must be BufferSources. Chunks that are already
+// queued are taken in a loop, not by recursion, so a long queue cannot exhaust the stack.
 function readAllBytes(stream) {
   const s = readableStreamRecord(stream);
   const reader = acquireDefaultReader(s);
   const chunks = [];
   let total = 0;
   return new Promise((resolve, reject) => {
-    const step = () => {
-      defaultReaderRead(reader, {
-        chunkSteps: (chunk) => {
-          const bytes = bufferSourceBytes(chunk);
-          if (bytes === null) {
-            const e = new TypeError('This ReadableStream did not return bytes.');
-            rsCancel(s, e);
-            readerRelease(reader);
-            reject(e);
-            return;
-          }
-          chunks.push(bytes);
-          total += bytes.length;
-          step();
-        },
-        closeSteps: () => {
-          readerRelease(reader);
-          resolve(concatBytes(chunks, total));
-        },
-        errorSteps: (e) => {
+    let looping = false;
+    let more = false;
+    const request = {
+      chunkSteps: (chunk) => {
+        const bytes = bufferSourceBytes(chunk);
+        if (bytes === null) {
+          const e = new TypeError('This ReadableStream did not return bytes.');
+          rsCancel(s, e);
           readerRelease(reader);
           reject(e);
-        },
-      });
+          return;
+        }
+        chunks.push(bytes);
+        total += bytes.length;
+        if (looping) {
+          more = true;
+        } else {
+          pump();
+        }
+      },
+      closeSteps: () => {
+        readerRelease(reader);
+        resolve(concatBytes(chunks, total));
+      },
+      errorSteps: (e) => {
+        readerRelease(reader);
+        reject(e);
+      },
     };
-    step();
+    const pump = () => {
+      looping = true;
+      do {
+        more = false;
+        defaultReaderRead(reader, request);
+      } while (more);
+      looping = false;
+    };
+    pump();
   });
 }
 
