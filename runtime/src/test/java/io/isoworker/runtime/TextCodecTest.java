@@ -220,6 +220,66 @@ class TextCodecTest {
         assertEquals("41", r.getString("afterFatalError"));
     }
 
+    /**
+     * Every sequence of up to three bytes from an alphabet of boundary values (and four-byte ones from the four-byte
+     * leads), decoded whole, fatally, and in two streamed halves, against the standard's UTF-8 decoder written
+     * out here in JavaScript.
+     */
+    @Test
+    void utf8MatchesTheStandardsAlgorithm() throws Exception {
+        JsonObject r = run("utf8-exhaustive", """
+                function reference(u8) {
+                  let out = '', cp = 0, seen = 0, needed = 0, low = 0x80, high = 0xbf, errors = 0;
+                  for (let i = 0; i <= u8.length; i++) {
+                    if (i === u8.length) { if (needed !== 0) { out += '\uFFFD'; errors++; } break; }
+                    const b = u8[i];
+                    if (needed === 0) {
+                      if (b < 0x80) out += String.fromCharCode(b);
+                      else if (b >= 0xc2 && b <= 0xdf) { needed = 1; cp = b & 0x1f; }
+                      else if (b >= 0xe0 && b <= 0xef) { if (b === 0xe0) low = 0xa0; if (b === 0xed) high = 0x9f; needed = 2; cp = b & 0xf; }
+                      else if (b >= 0xf0 && b <= 0xf4) { if (b === 0xf0) low = 0x90; if (b === 0xf4) high = 0x8f; needed = 3; cp = b & 7; }
+                      else { out += '\uFFFD'; errors++; }
+                      continue;
+                    }
+                    if (b < low || b > high) { cp = needed = seen = 0; low = 0x80; high = 0xbf; out += '\uFFFD'; errors++; i--; continue; }
+                    low = 0x80; high = 0xbf; cp = (cp << 6) | (b & 0x3f);
+                    if (++seen === needed) { out += String.fromCodePoint(cp); cp = needed = seen = 0; }
+                  }
+                  return [out, errors];
+                }
+                const alphabet = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0,
+                  0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff];
+                const tails = [0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0];
+                const inputs = [];
+                for (const a of alphabet) {
+                  inputs.push([a]);
+                  for (const b of alphabet) {
+                    inputs.push([a, b]);
+                    for (const c of alphabet) inputs.push([a, b, c]);
+                  }
+                }
+                for (const a of [0xf0, 0xf1, 0xf4]) for (const b of tails) for (const c of tails) for (const d of tails) inputs.push([a, b, c, d]);
+                const plain = new TextDecoder(), fatal = new TextDecoder('utf-8', { fatal: true }), streamed = new TextDecoder();
+                r.cases = inputs.length;
+                r.failures = [];
+                for (const input of inputs) {
+                  // a prefix longer than the ASCII fast path sends every case through the host decoder
+                  const u8 = Uint8Array.from([...new Array(300).fill(0x61), ...input]);
+                  const [want, errors] = reference(u8);
+                  let f;
+                  try { f = fatal.decode(u8); } catch (e) { f = null; }
+                  const half = u8.length - 2;
+                  const s = streamed.decode(u8.subarray(0, half), { stream: true }) + streamed.decode(u8.subarray(half));
+                  if (plain.decode(u8) !== want || f !== (errors ? null : want) || s !== want) {
+                    if (r.failures.length < 10) r.failures.push(hex(input));
+                  }
+                }
+                r.failures = r.failures.join(' | ');
+                """);
+        assertTrue(r.getInteger("cases") > 16000, r.encode());
+        assertEquals("", r.getString("failures"));
+    }
+
     @Test
     void byteOrderMark() throws Exception {
         JsonObject r = run("bom", """

@@ -33,8 +33,7 @@ public final class TextDecoderHost {
         if (bytes.length <= KEPT_SCRATCH) {
             scratch = bytes;
         }
-        StringBuilder out = new StringBuilder(length + 4);
-        return decoder.decode(bytes, 0, length, !stream, out) ? out.toString() : null;
+        return decoder.decodeToString(bytes, length, !stream);
     }
 
     /** Drops any partial sequence, as a new decoder. */

@@ -60,6 +60,21 @@ public abstract class ByteDecoder {
         }
     }
 
+    /**
+     * Decodes {@code in[0, len)} as {@link #decode} does.
+     *
+     * @return the text, or null when a fatal decoder met an error
+     */
+    public String decodeToString(byte[] in, int len, boolean flush) {
+        StringBuilder out = new StringBuilder(len + 4);
+        return decode(in, 0, len, flush, out) ? out.toString() : null;
+    }
+
+    /** True when no bytes wait to be read again (the state itself may still be partial). */
+    protected final boolean nothingRestored() {
+        return restoredCount == 0;
+    }
+
     /** Returns the decoder to its initial state. */
     public void reset() {
         restoredCount = 0;
