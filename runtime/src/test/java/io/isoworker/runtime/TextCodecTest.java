@@ -335,6 +335,11 @@ class TextCodecTest {
                 r.uint16 = attempt(() => new TextDecoder('utf-16le').decode(Uint16Array.of(0x68, 0x20ac)));
                 r.subarray = attempt(() => new TextDecoder().decode(bytes(0x61, 0xe2, 0x82, 0xac, 0x62).subarray(1, 4)));
                 r.nothing = attempt(() => new TextDecoder().decode());
+                r.shared = typeof SharedArrayBuffer !== 'function' ? 'none' : attempt(() => {
+                  const u = new Uint8Array(new SharedArrayBuffer(3));
+                  u.set([0xe2, 0x82, 0xac]);
+                  return new TextDecoder().decode(u);
+                });
                 r.illegal = attempt(() => Object.getOwnPropertyDescriptor(TextDecoder.prototype, 'encoding').get.call({}));
                 const desc = Object.getOwnPropertyDescriptor(globalThis, 'TextDecoder');
                 r.global = [desc.enumerable, desc.writable, desc.configurable, typeof atob, typeof btoa,
@@ -359,6 +364,7 @@ class TextCodecTest {
         assertEquals("68 20ac", r.getString("uint16"));
         assertEquals("20ac", r.getString("subarray"));
         assertEquals("", r.getString("nothing"));
+        assertEquals("20ac", r.getString("shared"));
         assertEquals("TypeError", r.getString("illegal"));
         assertEquals("false,true,true,function,function,[object TextDecoder],[object TextEncoder]",
                 r.getString("global"));

@@ -8,11 +8,7 @@ import io.isoworker.api.host.text.ByteDecoder;
 /** The decoder state of one TextDecoder: what a streaming decode keeps between calls. */
 public final class TextDecoderHost {
 
-    // a scratch buffer kept between chunks up to this size
-    private static final int KEPT_SCRATCH = 64 * 1024;
-
     private final ByteDecoder decoder;
-    private byte[] scratch = new byte[0];
 
     TextDecoderHost(ByteDecoder decoder) {
         this.decoder = decoder;
@@ -26,12 +22,9 @@ public final class TextDecoderHost {
      */
     @HostAccess.Export
     public String decode(Value buffer, int offset, int length, boolean stream) {
-        byte[] bytes = length <= scratch.length ? scratch : new byte[length];
+        byte[] bytes = new byte[length];
         if (length > 0) {
             buffer.readBuffer(offset, bytes, 0, length);
-        }
-        if (bytes.length <= KEPT_SCRATCH) {
-            scratch = bytes;
         }
         return decoder.decodeToString(bytes, length, !stream);
     }

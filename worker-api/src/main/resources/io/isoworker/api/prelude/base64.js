@@ -6,11 +6,11 @@ const BASE64_VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) {
   BASE64_VALUES[BASE64_ALPHABET.charCodeAt(i)] = i;
 }
-const ASCII_WHITESPACE_RUNS = /[\t\n\f\r ]+/g;
+const BASE64_IGNORED_WHITESPACE = /[\t\n\f\r ]+/g;
 
 // Forgiving-base64 decode: the bytes of string data as a Uint8Array, or null on failure.
 function forgivingBase64Decode(data) {
-  data = data.replace(ASCII_WHITESPACE_RUNS, '');
+  data = data.replace(BASE64_IGNORED_WHITESPACE, '');
   let n = data.length;
   if (n % 4 === 0 && n > 0 && data.charCodeAt(n - 1) === 0x3d) {
     n -= data.charCodeAt(n - 2) === 0x3d ? 2 : 1;
@@ -38,7 +38,7 @@ function forgivingBase64Decode(data) {
   return out;
 }
 
-function base64Encode(bytes) {
+function base64EncodeBytes(bytes) {
   let s = '';
   const n = bytes.length;
   let i = 0;
@@ -58,7 +58,7 @@ function base64Encode(bytes) {
 }
 
 // The string whose code units are the bytes (a "binary string").
-function binaryString(bytes) {
+function bytesToBinaryString(bytes) {
   const chunk = 8192;
   if (bytes.length <= chunk) {
     return String.fromCharCode.apply(null, bytes);
@@ -78,7 +78,7 @@ function atob(data) {
   if (bytes === null) {
     throw new DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
   }
-  return binaryString(bytes);
+  return bytesToBinaryString(bytes);
 }
 
 function btoa(data) {
@@ -96,7 +96,7 @@ function btoa(data) {
     }
     bytes[i] = c;
   }
-  return base64Encode(bytes);
+  return base64EncodeBytes(bytes);
 }
 
 defineGlobal('atob', atob);

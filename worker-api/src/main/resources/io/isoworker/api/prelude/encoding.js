@@ -39,7 +39,7 @@ function utf8Encode(s) {
 }
 
 // The string of bytes[start, end) when they are all ASCII, else null.
-function asciiString(bytes, start, end) {
+function asciiBytesToString(bytes, start, end) {
   for (let i = start; i < end; i++) {
     if (bytes[i] >= 0x80) {
       return null;
@@ -59,7 +59,7 @@ function utf8Decode(bytes) {
     start = 3;
   }
   if (n - start <= TEXT_ASCII_FAST_PATH_MAX) {
-    const ascii = asciiString(bytes, start, n);
+    const ascii = asciiBytesToString(bytes, start, n);
     if (ascii !== null) {
       return ascii;
     }
@@ -182,7 +182,7 @@ function textDecoderOptions(options, method) {
 }
 
 // The bytes of a BufferSource as [buffer, offset, length], for the host.
-function bufferSourceRange(input) {
+function textBufferSourceRange(input) {
   if (ArrayBuffer.isView(input)) {
     return [input.buffer, input.byteOffset, input.byteLength];
   }
@@ -232,7 +232,7 @@ class TextDecoder {
 
   decode(input = undefined, options = undefined) {
     const encoding = this.#encoding;
-    const range = input === undefined ? null : bufferSourceRange(input);
+    const range = input === undefined ? null : textBufferSourceRange(input);
     options = textDecoderOptions(options, "execute 'decode' on 'TextDecoder'");
     const stream = options !== null && Boolean(options.stream);
     const length = range === null ? 0 : range[2];
@@ -241,7 +241,8 @@ class TextDecoder {
       if (length === 0) {
         text = '';
       } else if (encoding === 'utf-8' && length <= TEXT_ASCII_FAST_PATH_MAX) {
-        text = asciiString(new Uint8Array(range[0], range[1], length), 0, length);
+        const u8 = input instanceof Uint8Array ? input : new Uint8Array(range[0], range[1], length);
+        text = asciiBytesToString(u8, 0, length);
       }
     }
     if (text === null) {
