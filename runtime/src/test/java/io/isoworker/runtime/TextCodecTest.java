@@ -126,6 +126,12 @@ class TextCodecTest {
                 r.gb18030 = splits('gb18030', bytes(0x80, 0xc4, 0xe3, 0x81, 0x30, 0x81, 0x30, 0x90, 0x30, 0x81, 0x30, 0x61));
                 r.big5 = splits('big5', bytes(0xa4, 0x40, 0x88, 0x62, 0x87, 0x40, 0x61));
                 r.eucKr = splits('euc-kr', bytes(0xb0, 0xa1, 0x61, 0x81, 0x41));
+                // errors whose bytes are read again, wherever the chunks split them
+                r.utf8Bad = splits('utf-8', bytes(0xf0, 0x9f, 0x61, 0xe2, 0x82));
+                r.utf16Bad = splits('utf-16le', bytes(0x00, 0xd8, 0x61, 0x00, 0x3d, 0xd8));
+                r.shiftJisBad = splits('shift_jis', bytes(0x81, 0x20, 0x41));
+                r.iso2022jpBad = splits('iso-2022-jp', bytes(0x1b, 0x28, 0x42, 0x1b, 0x28, 0x4a, 0x61, 0x1b, 0x78));
+                r.gb18030Bad = splits('gb18030', bytes(0x81, 0x30, 0x81, 0x61, 0x62));
                 // a partial sequence is held, and becomes U+FFFD only at the end of the stream
                 const d = new TextDecoder();
                 r.held = cps(d.decode(bytes(0x61, 0x62), { stream: true }) + '|' + d.decode(bytes(0xe2, 0x82), { stream: true })
@@ -145,6 +151,11 @@ class TextCodecTest {
         assertEquals("20ac 4f60 80 10000 61", r.getString("gb18030"));
         assertEquals("4e00 ca 304 43f0 61", r.getString("big5"));
         assertEquals("ac00 61 ac02", r.getString("eucKr"));
+        assertEquals("fffd 61 fffd", r.getString("utf8Bad"));
+        assertEquals("fffd 61 fffd", r.getString("utf16Bad"));
+        assertEquals("fffd 20 41", r.getString("shiftJisBad"));
+        assertEquals("fffd 61 fffd 78", r.getString("iso2022jpBad"));
+        assertEquals("fffd 30 4e64 62", r.getString("gb18030Bad"));
         assertEquals("61 62 7c 7c 20ac 7c 7c fffd", r.getString("held"));
         assertEquals("fffd", r.getString("truncated"));
         assertEquals("fffd", r.getString("afterFlush"));
