@@ -21,6 +21,7 @@ public final class Prelude {
             "sandbox.js",
             "domexception.js",
             "encoding.js",
+            "base64.js",
             "console.js",
             "timers.js",
             "clocks.js",
