@@ -77,7 +77,7 @@ class AbortSignal extends EventTarget {
     }
   }
 }
-defineToStringTag(AbortSignal, 'AbortSignal');
+defineInterfaceTag(AbortSignal, 'AbortSignal');
 eventHandlerAttribute(AbortSignal, 'abort');
 
 // Web IDL [EnforceRange] unsigned long long.
@@ -168,7 +168,9 @@ function runAbortSteps(signal) {
       }
     }
   }
-  fireEvent(signal, new Event('abort'));
+  if (eventHasListeners(signal, 'abort')) {
+    fireEvent(signal, new Event('abort'));
+  }
 }
 
 // DOM "create a dependent abort signal". A source keeps its dependents until it aborts (as Workers does, the
@@ -217,7 +219,7 @@ class AbortController {
     signalAbort(this.#signal, reason);
   }
 }
-defineToStringTag(AbortController, 'AbortController');
+defineInterfaceTag(AbortController, 'AbortController');
 
 defineGlobal('AbortSignal', AbortSignal);
 defineGlobal('AbortController', AbortController);

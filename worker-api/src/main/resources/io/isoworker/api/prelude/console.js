@@ -157,7 +157,7 @@ function inspectSizedPrefix(constructorName, tag, fallback, size) {
   return constructorName + '(' + size + ')' + (tag !== '' ? ' [' + tag + ']' : '') + ' ';
 }
 
-function isTypedArray(value) {
+function inspectIsTypedArray(value) {
   return Reflect.apply(TYPED_ARRAY_TAG_GETTER, value, []) !== undefined;
 }
 
@@ -210,9 +210,9 @@ function inspectRaw(ctx, value, level, constructorName, tag) {
       value.length);
     braces = ['[', ']'];
     entries = inspectArrayItems(ctx, value, level);
-    keys = keys.filter((k) => typeof k === 'symbol' || !isArrayIndex(k));
+    keys = keys.filter((k) => typeof k === 'symbol' || !inspectIsArrayIndex(k));
     grouped = true;
-  } else if (ArrayBuffer.isView(value) && isTypedArray(value)) {
+  } else if (ArrayBuffer.isView(value) && inspectIsTypedArray(value)) {
     const items = [];
     const n = Math.min(value.length, INSPECT_DEFAULTS.maxArrayLength);
     for (let i = 0; i < n; i++) {
@@ -223,7 +223,7 @@ function inspectRaw(ctx, value, level, constructorName, tag) {
       'TypedArray', value.length);
     braces = ['[', ']'];
     entries = items;
-    keys = keys.filter((k) => typeof k === 'symbol' || !isArrayIndex(k));
+    keys = keys.filter((k) => typeof k === 'symbol' || !inspectIsArrayIndex(k));
     grouped = true;
   } else if (value instanceof Map) {
     prefix = inspectSizedPrefix(constructorName, tag === 'Map' ? '' : tag, 'Map', value.size);
@@ -271,7 +271,7 @@ function inspectRaw(ctx, value, level, constructorName, tag) {
     if (boxed !== null) {
       base = boxed;
       if (value instanceof String) {
-        keys = keys.filter((k) => typeof k === 'symbol' || !isArrayIndex(k));
+        keys = keys.filter((k) => typeof k === 'symbol' || !inspectIsArrayIndex(k));
       }
     } else {
       prefix = constructorName === 'Object' && tag === '' ? '' : inspectPrefix(constructorName, tag, 'Object');
@@ -300,7 +300,7 @@ function inspectChild(ctx, value, level) {
   }
 }
 
-function isArrayIndex(key) {
+function inspectIsArrayIndex(key) {
   const n = Number(key);
   return Number.isInteger(n) && n >= 0 && String(n) === key && n < 4294967295;
 }

@@ -27,7 +27,7 @@ class ExtendableEvent extends Event {
     this.#trustedWaitUntil(promise);
   }
 }
-defineToStringTag(ExtendableEvent, 'ExtendableEvent');
+defineInterfaceTag(ExtendableEvent, 'ExtendableEvent');
 
 let fetchEventResponse;
 
@@ -65,7 +65,7 @@ class FetchEvent extends ExtendableEvent {
 
   passThroughOnException() {}
 }
-defineToStringTag(FetchEvent, 'FetchEvent');
+defineInterfaceTag(FetchEvent, 'FetchEvent');
 defineGlobal('ExtendableEvent', ExtendableEvent);
 defineGlobal('FetchEvent', FetchEvent);
 

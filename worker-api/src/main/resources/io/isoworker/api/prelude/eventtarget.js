@@ -116,10 +116,10 @@ function defineEventConstants(target) {
 defineEventConstants(Event);
 defineEventConstants(Event.prototype);
 
-function defineToStringTag(cls, tag) {
+function defineInterfaceTag(cls, tag) {
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: tag, configurable: true });
 }
-defineToStringTag(Event, 'Event');
+defineInterfaceTag(Event, 'Event');
 
 class CustomEvent extends Event {
   #detail;
@@ -135,7 +135,7 @@ class CustomEvent extends Event {
 
   get detail() { return this.#detail; }
 }
-defineToStringTag(CustomEvent, 'CustomEvent');
+defineInterfaceTag(CustomEvent, 'CustomEvent');
 
 // A listener: { callback, capture, passive, once, removed, signal, onAbort }.
 function eventListenerOptions(options) {
@@ -262,7 +262,7 @@ class EventTarget {
     return eventDispatch(target, target === globalScopeTarget ? globalThis : target, event, false);
   }
 }
-defineToStringTag(EventTarget, 'EventTarget');
+defineInterfaceTag(EventTarget, 'EventTarget');
 
 function eventRemoveListener(target, type, listener) {
   listener.removed = true;
@@ -421,7 +421,7 @@ class WorkerGlobalScope extends EventTarget {
     super();
   }
 }
-defineToStringTag(WorkerGlobalScope, 'WorkerGlobalScope');
+defineInterfaceTag(WorkerGlobalScope, 'WorkerGlobalScope');
 const serviceWorkerGlobalScopePrototype = Object.create(WorkerGlobalScope.prototype, {
   [Symbol.toStringTag]: { value: 'ServiceWorkerGlobalScope', configurable: true },
 });

@@ -3,11 +3,22 @@
 // and shared references.
 //
 // This file comes after every other Web API file in Prelude.FILES: it records the prototypes of all platform
-// classes defined so far, whose instances are not serializable (DataCloneError). A platform class that is
-// serializable (Blob, File, ...) registers itself with registerSerializable(cls, clone), where
+// classes defined so far, whose instances are not serializable (DataCloneError). A serializable platform class
+// (Blob, File, ...) is added at the end of this file with registerSerializable(cls, clone), where
 // clone(value, cloneInner) returns the copy and cloneInner(v) clones a nested value (sharing `memory`).
 
 const CLONE_KINDS = new Map(); // prototype -> kind name, or a serializable platform class's clone function
+
+const CLONE_ECMASCRIPT_GLOBALS = new Set(['Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol',
+  'BigInt', 'Date', 'RegExp', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError',
+  'TypeError', 'URIError', 'SuppressedError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry',
+  'Promise', 'Proxy', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Iterator', 'AsyncIterator', 'DisposableStack',
+  'AsyncDisposableStack']);
+
+// ECMAScript's own constructors (their instances are handled by kind above, or are ordinary objects).
+function cloneIsEcmaScriptConstructor(name) {
+  return CLONE_ECMASCRIPT_GLOBALS.has(name) || /^(Big)?(Int|Uint|Float)(8|16|32|64)(Clamped)?Array$/.test(name);
+}
 
 (function registerCloneKinds() {
   const kinds = [
@@ -36,51 +47,46 @@ const CLONE_KINDS = new Map(); // prototype -> kind name, or a serializable plat
     const desc = Object.getOwnPropertyDescriptor(globalThis, name);
     const value = desc.value;
     if (typeof value === 'function' && /^[A-Z]/.test(name) && value.prototype && !CLONE_KINDS.has(value.prototype)
-        && !isEcmaScriptConstructor(name)) {
+        && !cloneIsEcmaScriptConstructor(name)) {
       CLONE_KINDS.set(value.prototype, 'none');
     }
   }
   CLONE_KINDS.set(WorkerGlobalScope.prototype, 'none');
 })();
 
-function isEcmaScriptConstructor(name) {
-  return /^(Object|Function|Array|Number|Boolean|String|Symbol|BigInt|Date|RegExp|Error|AggregateError|EvalError|RangeError|ReferenceError|SyntaxError|TypeError|URIError|SuppressedError|Map|Set|WeakMap|WeakSet|WeakRef|FinalizationRegistry|Promise|Proxy|ArrayBuffer|SharedArrayBuffer|DataView|Iterator|AsyncIterator|DisposableStack|AsyncDisposableStack|(Big)?(Int|Uint|Float)(8|16|32|64)(Clamped)?Array)$/.test(name)
-    || name === 'Date';
-}
-
 function registerSerializable(cls, clone) {
   CLONE_KINDS.set(cls.prototype, clone);
 }
 
-const ERROR_CONSTRUCTORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
-const TYPED_ARRAY_TAG = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype),
+const CLONE_ERROR_CONSTRUCTORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+const CLONE_TYPED_ARRAY_TAG = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype),
   Symbol.toStringTag).get;
-const TYPED_ARRAYS = {};
+const CLONE_TYPED_ARRAYS = {};
 for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
   'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
   if (typeof globalThis[name] === 'function') {
-    TYPED_ARRAYS[name] = globalThis[name];
+    CLONE_TYPED_ARRAYS[name] = globalThis[name];
   }
 }
-const DATE_GET_TIME = HostDate.prototype.getTime;
-const MAP_FOR_EACH = Map.prototype.forEach;
-const SET_FOR_EACH = Set.prototype.forEach;
-const MAP_SET = Map.prototype.set;
-const SET_ADD = Set.prototype.add;
-const ARRAY_BUFFER_SLICE = ArrayBuffer.prototype.slice;
-const ARRAY_BUFFER_BYTE_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-const ARRAY_BUFFER_DETACHED = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached').get;
-const ARRAY_BUFFER_RESIZABLE = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable').get;
-const ARRAY_BUFFER_MAX_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength').get;
-const ARRAY_BUFFER_TRANSFER = ArrayBuffer.prototype.transfer;
-const VIEW_BUFFER = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'buffer').get;
-const VIEW_OFFSET = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'byteOffset').get;
-const VIEW_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'length').get;
-const DATA_VIEW_BUFFER = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
-const DATA_VIEW_OFFSET = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
-const DATA_VIEW_LENGTH = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
-const REGEXP_SOURCE = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
-const REGEXP_FLAGS = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
+const CLONE_DATE_GET_TIME = HostDate.prototype.getTime;
+const CLONE_MAP_FOR_EACH = Map.prototype.forEach;
+const CLONE_SET_FOR_EACH = Set.prototype.forEach;
+const CLONE_MAP_SET = Map.prototype.set;
+const CLONE_SET_ADD = Set.prototype.add;
+const CLONE_ARRAY_BUFFER_SLICE = ArrayBuffer.prototype.slice;
+const CLONE_ARRAY_BUFFER_BYTE_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const CLONE_ARRAY_BUFFER_DETACHED = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached').get;
+const CLONE_ARRAY_BUFFER_RESIZABLE = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable').get;
+const CLONE_ARRAY_BUFFER_MAX_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength').get;
+const CLONE_ARRAY_BUFFER_TRANSFER = ArrayBuffer.prototype.transfer;
+const CLONE_VIEW_BUFFER = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'buffer').get;
+const CLONE_VIEW_OFFSET = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'byteOffset').get;
+const CLONE_VIEW_LENGTH = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), 'length').get;
+const CLONE_DATA_VIEW_BUFFER = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
+const CLONE_DATA_VIEW_OFFSET = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
+const CLONE_DATA_VIEW_LENGTH = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
+const CLONE_REGEXP_SOURCE = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
+const CLONE_REGEXP_FLAGS = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get;
 
 function dataCloneError(value) {
   let what;
@@ -131,11 +137,11 @@ function cloneValue(value, memory) {
   switch (kind) {
     case 'Object': return clonePlainObject(value, memory);
     case 'Array': return clonePlainObject(value, memory);
-    case 'Date': return remember(memory, value, new HostDate(Reflect.apply(DATE_GET_TIME, value, [])));
+    case 'Date': return cloneRemember(memory, value, new HostDate(Reflect.apply(CLONE_DATE_GET_TIME, value, [])));
     case 'RegExp':
-      return remember(memory, value,
-        new RegExp(Reflect.apply(REGEXP_SOURCE, value, []), Reflect.apply(REGEXP_FLAGS, value, [])));
-    case 'ArrayBuffer': return remember(memory, value, cloneArrayBuffer(value));
+      return cloneRemember(memory, value,
+        new RegExp(Reflect.apply(CLONE_REGEXP_SOURCE, value, []), Reflect.apply(CLONE_REGEXP_FLAGS, value, [])));
+    case 'ArrayBuffer': return cloneRemember(memory, value, cloneArrayBuffer(value));
     case 'TypedArray': return cloneTypedArray(value, memory);
     case 'DataView': return cloneDataView(value, memory);
     case 'Map': return cloneMap(value, memory);
@@ -143,15 +149,15 @@ function cloneValue(value, memory) {
     case 'Error': return cloneError(value, memory);
     case 'DOMException': return cloneDomException(value, memory);
     // Wrapper objects keep only their primitive value.
-    case 'Boolean': return remember(memory, value, new Boolean(Boolean.prototype.valueOf.call(value)));
-    case 'Number': return remember(memory, value, new Number(Number.prototype.valueOf.call(value)));
-    case 'String': return remember(memory, value, new String(String.prototype.valueOf.call(value)));
-    case 'BigInt': return remember(memory, value, Object(BigInt.prototype.valueOf.call(value)));
+    case 'Boolean': return cloneRemember(memory, value, new Boolean(Boolean.prototype.valueOf.call(value)));
+    case 'Number': return cloneRemember(memory, value, new Number(Number.prototype.valueOf.call(value)));
+    case 'String': return cloneRemember(memory, value, new String(String.prototype.valueOf.call(value)));
+    case 'BigInt': return cloneRemember(memory, value, Object(BigInt.prototype.valueOf.call(value)));
     default: throw dataCloneError(value);
   }
 }
 
-function remember(memory, value, copy) {
+function cloneRemember(memory, value, copy) {
   memory.set(value, copy);
   return copy;
 }
@@ -196,30 +202,31 @@ function cloneArray(value, memory) {
 }
 
 function cloneArrayBuffer(buffer) {
-  if (Reflect.apply(ARRAY_BUFFER_DETACHED, buffer, [])) {
+  if (Reflect.apply(CLONE_ARRAY_BUFFER_DETACHED, buffer, [])) {
     throw new DOMException('An ArrayBuffer is detached and could not be cloned.', 'DataCloneError');
   }
-  if (!Reflect.apply(ARRAY_BUFFER_RESIZABLE, buffer, [])) {
-    return Reflect.apply(ARRAY_BUFFER_SLICE, buffer, [0]);
+  if (!Reflect.apply(CLONE_ARRAY_BUFFER_RESIZABLE, buffer, [])) {
+    return Reflect.apply(CLONE_ARRAY_BUFFER_SLICE, buffer, [0]);
   }
-  const length = Reflect.apply(ARRAY_BUFFER_BYTE_LENGTH, buffer, []);
-  const copy = new ArrayBuffer(length, { maxByteLength: Reflect.apply(ARRAY_BUFFER_MAX_LENGTH, buffer, []) });
+  const length = Reflect.apply(CLONE_ARRAY_BUFFER_BYTE_LENGTH, buffer, []);
+  const copy = new ArrayBuffer(length, { maxByteLength: Reflect.apply(CLONE_ARRAY_BUFFER_MAX_LENGTH, buffer, []) });
   new Uint8Array(copy).set(new Uint8Array(buffer));
   return copy;
 }
 
 function cloneTypedArray(view, memory) {
-  const name = Reflect.apply(TYPED_ARRAY_TAG, view, []);
-  const buffer = cloneValue(Reflect.apply(VIEW_BUFFER, view, []), memory);
-  const copy = new TYPED_ARRAYS[name](buffer, Reflect.apply(VIEW_OFFSET, view, []), Reflect.apply(VIEW_LENGTH, view, []));
+  const name = Reflect.apply(CLONE_TYPED_ARRAY_TAG, view, []);
+  const buffer = cloneValue(Reflect.apply(CLONE_VIEW_BUFFER, view, []), memory);
+  const offset = Reflect.apply(CLONE_VIEW_OFFSET, view, []);
+  const copy = new CLONE_TYPED_ARRAYS[name](buffer, offset, Reflect.apply(CLONE_VIEW_LENGTH, view, []));
   memory.set(view, copy);
   return copy;
 }
 
 function cloneDataView(view, memory) {
-  const buffer = cloneValue(Reflect.apply(DATA_VIEW_BUFFER, view, []), memory);
-  const copy = new DataView(buffer, Reflect.apply(DATA_VIEW_OFFSET, view, []),
-    Reflect.apply(DATA_VIEW_LENGTH, view, []));
+  const buffer = cloneValue(Reflect.apply(CLONE_DATA_VIEW_BUFFER, view, []), memory);
+  const copy = new DataView(buffer, Reflect.apply(CLONE_DATA_VIEW_OFFSET, view, []),
+    Reflect.apply(CLONE_DATA_VIEW_LENGTH, view, []));
   memory.set(view, copy);
   return copy;
 }
@@ -228,9 +235,9 @@ function cloneMap(map, memory) {
   const copy = new Map();
   memory.set(map, copy);
   const entries = [];
-  Reflect.apply(MAP_FOR_EACH, map, [(v, k) => { entries.push(k, v); }]);
+  Reflect.apply(CLONE_MAP_FOR_EACH, map, [(v, k) => { entries.push(k, v); }]);
   for (let i = 0; i < entries.length; i += 2) {
-    Reflect.apply(MAP_SET, copy, [cloneValue(entries[i], memory), cloneValue(entries[i + 1], memory)]);
+    Reflect.apply(CLONE_MAP_SET, copy, [cloneValue(entries[i], memory), cloneValue(entries[i + 1], memory)]);
   }
   return copy;
 }
@@ -239,9 +246,9 @@ function cloneSet(set, memory) {
   const copy = new Set();
   memory.set(set, copy);
   const values = [];
-  Reflect.apply(SET_FOR_EACH, set, [(v) => { values.push(v); }]);
+  Reflect.apply(CLONE_SET_FOR_EACH, set, [(v) => { values.push(v); }]);
   for (const v of values) {
-    Reflect.apply(SET_ADD, copy, [cloneValue(v, memory)]);
+    Reflect.apply(CLONE_SET_ADD, copy, [cloneValue(v, memory)]);
   }
   return copy;
 }
@@ -250,7 +257,7 @@ function cloneSet(set, memory) {
 // the stack and the cause.
 function cloneError(error, memory) {
   const name = error.name;
-  const ctor = Object.prototype.hasOwnProperty.call(ERROR_CONSTRUCTORS, name) ? ERROR_CONSTRUCTORS[name] : Error;
+  const ctor = Object.prototype.hasOwnProperty.call(CLONE_ERROR_CONSTRUCTORS, name) ? CLONE_ERROR_CONSTRUCTORS[name] : Error;
   const messageDesc = Object.getOwnPropertyDescriptor(error, 'message');
   const copy = messageDesc !== undefined && 'value' in messageDesc ? new ctor(String(messageDesc.value)) : new ctor();
   memory.set(error, copy);
@@ -277,9 +284,9 @@ function cloneDomException(error, memory) {
   return copy;
 }
 
-function isArrayBuffer(value) {
+function cloneIsArrayBuffer(value) {
   try {
-    Reflect.apply(ARRAY_BUFFER_BYTE_LENGTH, value, []);
+    Reflect.apply(CLONE_ARRAY_BUFFER_BYTE_LENGTH, value, []);
     return true;
   } catch (e) {
     return false;
@@ -291,7 +298,7 @@ function structuredCloneWithTransfer(value, transfer) {
   const seen = new Set();
   for (let i = 0; i < transfer.length; i++) {
     const item = transfer[i];
-    if (!isArrayBuffer(item)) {
+    if (!cloneIsArrayBuffer(item)) {
       throw new DOMException('Value not transferable', 'DataCloneError');
     }
     if (seen.has(item)) {
@@ -304,12 +311,12 @@ function structuredCloneWithTransfer(value, transfer) {
   // only detached afterwards.
   const copy = cloneValue(value, memory);
   for (const item of transfer) {
-    if (Reflect.apply(ARRAY_BUFFER_DETACHED, item, [])) {
+    if (Reflect.apply(CLONE_ARRAY_BUFFER_DETACHED, item, [])) {
       throw new DOMException('An ArrayBuffer is detached and could not be cloned.', 'DataCloneError');
     }
   }
   for (const item of transfer) {
-    Reflect.apply(ARRAY_BUFFER_TRANSFER, item, [0]);
+    Reflect.apply(CLONE_ARRAY_BUFFER_TRANSFER, item, [0]);
   }
   return copy;
 }
