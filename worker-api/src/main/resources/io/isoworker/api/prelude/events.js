@@ -69,11 +69,15 @@ defineInterfaceTag(FetchEvent, 'FetchEvent');
 defineGlobal('ExtendableEvent', ExtendableEvent);
 defineGlobal('FetchEvent', FetchEvent);
 
+function fetchEventWaitUntil(promise) {
+  waitUntilDefault(promise);
+}
+
 // The runtime's fetch event for the service-worker syntax: dispatched at the global scope; a listener that throws
 // fails the request (as on Workers). Returns [responded, response].
 function dispatchFetchEvent(request) {
   const event = new FetchEvent('fetch', { request });
-  extendableEventTrusted(event, (p) => { waitUntilDefault(p); });
+  extendableEventTrusted(event, fetchEventWaitUntil);
   eventDispatch(globalScopeTarget, globalThis, event, true);
   return fetchEventResponse(event);
 }
