@@ -107,7 +107,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         SocketAddress remote = req.remoteAddress();
         String peer = remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
         if (edge.trustedProxies().isEmpty()) {
-            return peer;
+            return TrustedProxies.canonical(peer);
         }
         return edge.trustedProxies().clientAddress(peer, req.headers().getAll("x-forwarded-for"));
     }

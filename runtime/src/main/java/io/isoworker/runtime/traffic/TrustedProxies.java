@@ -115,6 +115,57 @@ public final class TrustedProxies {
         return out;
     }
 
+    /**
+     * An address in its canonical text form (RFC 5952 for IPv6: lower case, the longest run of zero groups as
+     * {@code ::}; IPv4-mapped IPv6 addresses as IPv4), or the text itself if it is not an address literal.
+     */
+    public static String canonical(String address) {
+        if (address.indexOf(':') < 0) {
+            return address; // IPv4 text is kept as it is
+        }
+        byte[] bytes = literal(address);
+        if (bytes == null) {
+            return address;
+        }
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
+    }
+
     public boolean isEmpty() {
         return networks.isEmpty();
     }
@@ -143,7 +194,7 @@ public final class TrustedProxies {
      */
     public String clientAddress(String peer, List<String> forwardedFor) {
         if (forwardedFor.isEmpty() || !trusts(peer)) {
-            return peer;
+            return canonical(peer);
         }
         List<String> hops = new ArrayList<>();
         for (String value : forwardedFor) {
@@ -157,12 +208,12 @@ public final class TrustedProxies {
         for (int i = hops.size() - 1; i >= 0; i--) {
             String hop = hops.get(i);
             if (literal(hop) == null) {
-                return peer; // a malformed chain: believe only what the socket says
+                return canonical(peer); // a malformed chain: believe only what the socket says
             }
             if (!trusts(hop)) {
-                return hop;
+                return canonical(hop);
             }
         }
-        return hops.isEmpty() ? peer : hops.get(0);
+        return canonical(hops.isEmpty() ? peer : hops.get(0));
     }
 }
