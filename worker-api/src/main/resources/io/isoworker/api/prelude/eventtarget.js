@@ -30,8 +30,7 @@ class Event {
     if (arguments.length === 0) {
       throw new TypeError("Failed to construct 'Event': 1 argument required, but only 0 present.");
     }
-    const name = new.target === undefined ? 'Event' : new.target.name || 'Event';
-    const init = eventDictionary(eventInitDict, name);
+    const init = eventDictionary(eventInitDict, 'Event');
     this.#s = {
       type: String(type),
       bubbles: Boolean(init.bubbles),
