@@ -26,12 +26,15 @@ public final class Prelude {
             "timers.js",
             "clocks.js",
             "navigator.js",
+            "eventtarget.js",
+            "abort.js",
             "headers.js",
             "streams.js",
             "body.js",
             "request.js",
             "response.js",
             "events.js",
+            "structuredclone.js",
             "dispatch.js");
 
     /** The name the prelude source carries in stack traces. */
