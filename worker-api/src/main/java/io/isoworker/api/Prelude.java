@@ -27,6 +27,8 @@ public final class Prelude {
             "body.js",
             "request.js",
             "response.js",
+            "crypto.js",
+            "subtle.js",
             "events.js",
             "dispatch.js");
 

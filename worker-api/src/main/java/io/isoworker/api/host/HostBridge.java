@@ -20,6 +20,10 @@ public final class HostBridge {
 
     private static final Logger UNBOUND = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + "-");
 
+    /** The Web Crypto primitives (prelude crypto.js). */
+    @HostAccess.Export
+    public final CryptoHost crypto = new CryptoHost();
+
     private Logger console = UNBOUND;
     private String scriptName = "-";
 
