@@ -179,8 +179,15 @@ class CryptoTest {
                   const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
                   return (v4.test(a) && v4.test(b) && a !== b) || a;
                 });
+                await check('a CryptoKey exposes only plain data', async () => {
+                  const k = await subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt']);
+                  const plain = (v) => v === null || typeof v !== 'object' || Object.getPrototypeOf(v) === Object.prototype
+                    || Array.isArray(v);
+                  return Reflect.ownKeys(k).length === 0 && plain(k.algorithm) && plain(k.usages)
+                    && Object.values(k.algorithm).every((v) => typeof v !== 'object');
+                });
                 await check('subtle methods return promises', () => subtle.digest('SHA-256', new Uint8Array(0)) instanceof Promise);
-                """, 19);
+                """, 20);
     }
 
     @Test
@@ -468,6 +475,8 @@ class CryptoTest {
                   password, null), 'OperationError');
                 await rejects('PBKDF2 zero iterations', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: ascii('s'), iterations: 0 },
                   password, 256), 'OperationError');
+                await rejects('PBKDF2 over 100000 iterations (as Workers)', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: ascii('s'),
+                  iterations: 100001 }, password, 256), 'NotSupportedError');
                 await rejects('PBKDF2 without salt', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', iterations: 1 }, password, 256), 'TypeError');
                 await rejects('deriveKey needs the deriveKey usage', async () => subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: ascii('s'), iterations: 1 },
                   await subtle.importKey('raw', ascii('p'), 'PBKDF2', false, ['deriveBits']), { name: 'AES-GCM', length: 128 }, true, ['encrypt']), 'InvalidAccessError');
@@ -475,7 +484,7 @@ class CryptoTest {
                   password, { name: 'AES-GCM', length: 100 }, true, ['encrypt']), 'OperationError');
                 await rejects('HKDF with a PBKDF2 key', () => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: ascii('s'), info: ascii('') }, password, 256),
                   'InvalidAccessError');
-                """, 23);
+                """, 24);
     }
 
     @Test
@@ -537,6 +546,8 @@ class CryptoTest {
                 await rejects('jwk of another curve', () => subtle.importKey('jwk', jwkPublic, { name: 'ECDSA', namedCurve: 'P-384' }, true, ['verify']), 'DataError');
                 await rejects('jwk alg of another curve', () => subtle.importKey('jwk', { ...jwkPublic, alg: 'ES384' }, ecdsa256, true, ['verify']), 'DataError');
                 await rejects('raw key of the wrong size', () => subtle.importKey('raw', unhex('04' + ux), ecdsa256, true, ['verify']), 'DataError');
+                await rejects('raw point off the curve', () => subtle.importKey('raw', unhex('04' + ux + uy.slice(0, 62) + '00'), ecdsa256, true, ['verify']), 'DataError');
+                await rejects('jwk point off the curve', () => subtle.importKey('jwk', { ...jwkPublic, y: jwkPublic.x }, ecdsa256, true, ['verify']), 'DataError');
                 await rejects('garbage spki', () => subtle.importKey('spki', ascii('not der'), ecdsa256, true, ['verify']), 'DataError');
                 await rejects('pkcs8 of another curve', () => subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign']), 'DataError');
                 await rejects('unknown curve', () => subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-192' }, true, ['sign']), 'NotSupportedError');
@@ -576,7 +587,7 @@ class CryptoTest {
                 await rejects('ECDH with a private key as public', () => subtle.deriveBits({ name: 'ECDH', public: bob.privateKey }, alice.privateKey, 256), 'InvalidAccessError');
                 await rejects('ECDH longer than the secret', () => subtle.deriveBits({ name: 'ECDH', public: bob.publicKey }, alice.privateKey, 512), 'OperationError');
                 await rejects('ECDH public is not a key', () => subtle.deriveBits({ name: 'ECDH', public: 'key' }, alice.privateKey, 256), 'TypeError');
-                """, 33);
+                """, 35);
     }
 
     @Test
@@ -617,6 +628,14 @@ class CryptoTest {
                   return s.byteLength === 64 && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && jwk.d === undefined
                     && await subtle.verify('Ed25519', pair.publicKey, s, ascii('hi'));
                 });
+                await check("Workers' NODE-ED25519 verifies RFC 8032 TEST 1", async () => {
+                  const k = await subtle.importKey('raw', unhex(tests[0][2]), { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }, true, ['verify']);
+                  return k.algorithm.name === 'NODE-ED25519' && k.algorithm.namedCurve === 'NODE-ED25519'
+                    && await subtle.verify('NODE-ED25519', k, unhex(tests[0][4]), new Uint8Array(0))
+                    && !(await subtle.verify({ name: 'NODE-ED25519' }, k, unhex(tests[0][4]), new Uint8Array(1)));
+                });
+                await rejects('NODE-ED25519 needs its namedCurve', () => subtle.importKey('raw', unhex(tests[0][2]), { name: 'NODE-ED25519', namedCurve: 'Ed25519' },
+                  true, ['verify']), 'NotSupportedError');
                 await rejects('Ed25519 raw public key of 31 bytes', () => subtle.importKey('raw', new Uint8Array(31), 'Ed25519', true, ['verify']), 'DataError');
                 await rejects('Ed25519 jwk with the X25519 curve', () => subtle.importKey('jwk', { kty: 'OKP', crv: 'X25519', x: 'AAAA' },
                   'Ed25519', true, ['verify']), 'DataError');
@@ -651,7 +670,7 @@ class CryptoTest {
                 await rejects('X25519 public keys have no usages', () => subtle.importKey('raw', unhex(alicePub), 'X25519', true, ['deriveBits']), 'SyntaxError');
                 await rejects('X25519 with an all-zero public key', async () => subtle.deriveBits({ name: 'X25519',
                   public: await subtle.importKey('raw', new Uint8Array(32), 'X25519', true, []) }, alice, 256), 'OperationError');
-                """, 26);
+                """, 28);
     }
 
     @Test

@@ -84,6 +84,9 @@ final class CryptoKeyCodec {
         try {
             PublicKey key = KeyFactory.getInstance(kind).generatePublic(new X509EncodedKeySpec(der));
             checkCurve(key, curve);
+            if (key instanceof ECPublicKey ec) {
+                checkOnCurve(ec.getW(), ec.getParams());
+            }
             return CryptoKeyHandle.ofPublic(key);
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw CryptoException.dataError("Invalid spki key data");
@@ -278,9 +281,8 @@ final class CryptoKeyCodec {
         agreement.doPhase(KeyFactory.getInstance("EC").generatePublic(
                 new ECPublicKeySpec(params.getGenerator(), params)), true);
         BigInteger x = new BigInteger(1, agreement.generateSecret());
-        BigInteger p = ((ECFieldFp) params.getCurve().getField()).getP();
-        BigInteger rhs = x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB()).mod(p);
-        BigInteger y = rhs.modPow(p.add(BigInteger.ONE).shiftRight(2), p);
+        BigInteger p = fieldPrime(params);
+        BigInteger y = curveRhs(x, params).modPow(p.add(BigInteger.ONE).shiftRight(2), p);
         byte[] probe = "public key probe".getBytes(StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance("SHA256withECDSA");
         signer.initSign(key);
@@ -335,12 +337,35 @@ final class CryptoKeyCodec {
         }
     }
 
+    /** An EC public key from its coordinates, which must be a point on the curve. */
     private static PublicKey ecPublic(BigInteger x, BigInteger y, ECParameterSpec params) {
+        checkOnCurve(new ECPoint(x, y), params);
         try {
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), params));
         } catch (GeneralSecurityException e) {
             throw CryptoException.dataError("Invalid EC public key");
         }
+    }
+
+    /** SEC 1 3.2.2.1: the coordinates are field elements and y^2 = x^3 + ax + b. */
+    private static void checkOnCurve(ECPoint point, ECParameterSpec params) {
+        BigInteger p = fieldPrime(params);
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0
+                || !y.multiply(y).mod(p).equals(curveRhs(x, params))) {
+            throw CryptoException.dataError("The EC public key is not a point on the curve");
+        }
+    }
+
+    private static BigInteger fieldPrime(ECParameterSpec params) {
+        return ((ECFieldFp) params.getCurve().getField()).getP();
+    }
+
+    /** x^3 + ax + b mod p. */
+    private static BigInteger curveRhs(BigInteger x, ECParameterSpec params) {
+        return x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB())
+                .mod(fieldPrime(params));
     }
 
     private static int fieldBytes(ECParameterSpec params) {

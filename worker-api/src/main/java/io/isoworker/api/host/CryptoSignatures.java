@@ -62,7 +62,7 @@ final class CryptoSignatures {
         String digest = hash == null ? null : hash.replace("-", "");
         return switch (algorithm) {
             case "ECDSA" -> Signature.getInstance(digest + "withECDSAinP1363Format");
-            case "Ed25519" -> Signature.getInstance("Ed25519");
+            case "Ed25519", "NODE-ED25519" -> Signature.getInstance("Ed25519");
             case "RSASSA-PKCS1-v1_5" -> Signature.getInstance(digest + "withRSA");
             case "RSA-PSS" -> {
                 Signature pss = Signature.getInstance("RSASSA-PSS");

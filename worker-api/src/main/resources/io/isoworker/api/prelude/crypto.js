@@ -5,8 +5,11 @@
 
 const cryptoHost = host.crypto;
 const CRYPTO_MAX_RANDOM_BYTES = 65536;
-const CRYPTO_INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
-  Uint32Array, BigInt64Array, BigUint64Array];
+const CRYPTO_INTEGER_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array']);
+// %TypedArray%.prototype[@@toStringTag]: a typed array's kind (undefined for anything else), however it was made.
+const cryptoTypedArrayKind = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype),
+  Symbol.toStringTag).get;
 
 // ---- bytes across the boundary
 
@@ -60,7 +63,7 @@ function cryptoPromise(operation, required, method, self, args) {
 
 const CRYPTO_ALGORITHM_NAMES = new Map(['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW', 'ECDH', 'ECDSA', 'Ed25519',
   'HKDF', 'HMAC', 'MD5', 'PBKDF2', 'RSA-OAEP', 'RSA-PSS', 'RSASSA-PKCS1-v1_5', 'SHA-1', 'SHA-256', 'SHA-384',
-  'SHA-512', 'X25519'].map((name) => [name.toLowerCase(), name]));
+  'SHA-512', 'X25519', 'NODE-ED25519'].map((name) => [name.toLowerCase(), name]));
 const CRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 const CRYPTO_CURVES = new Set(['P-256', 'P-384', 'P-521']);
 
@@ -121,6 +124,14 @@ const CRYPTO_PARAMS = {
   }),
   aesKeyGen: (d) => ({ length: cryptoInteger(cryptoRequired(d, 'length', 'AesKeyGenParams'), 'AesKeyGenParams.length', 0xffff) }),
   ecKey: (d) => ({ namedCurve: cryptoCurveParam(d, 'EcKeyParams') }),
+  // Workers' older name for Ed25519: { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }.
+  nodeEd25519: (d) => {
+    const curve = String(cryptoRequired(d, 'namedCurve', 'NODE-ED25519'));
+    if (curve !== 'NODE-ED25519') {
+      throw cryptoDomError('Unrecognized namedCurve: ' + curve, 'NotSupportedError');
+    }
+    return { namedCurve: curve };
+  },
   rsaKeyGen: (d) => ({
     modulusLength: cryptoInteger(cryptoRequired(d, 'modulusLength', 'RsaHashedKeyGenParams'),
       'RsaHashedKeyGenParams.modulusLength', 0xffffffff),
@@ -173,14 +184,17 @@ function cryptoTable(entries) {
 const CRYPTO_OPERATIONS = {
   digest: cryptoTable(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'MD5'].map((n) => [n, cryptoNoParams])),
   sign: cryptoTable([['HMAC', cryptoNoParams], ['ECDSA', CRYPTO_PARAMS.ecdsa], ['Ed25519', cryptoNoParams],
+    ['NODE-ED25519', cryptoNoParams],
     ['RSASSA-PKCS1-v1_5', cryptoNoParams], ['RSA-PSS', CRYPTO_PARAMS.pss]]),
   encrypt: cryptoTable([['AES-GCM', CRYPTO_PARAMS.gcm], ['AES-CBC', CRYPTO_PARAMS.cbc],
     ['AES-CTR', CRYPTO_PARAMS.ctr], ['RSA-OAEP', CRYPTO_PARAMS.oaep]]),
   generateKey: cryptoTable([['HMAC', CRYPTO_PARAMS.hmacKey], ...CRYPTO_AES.map((n) => [n, CRYPTO_PARAMS.aesKeyGen]),
     ['ECDSA', CRYPTO_PARAMS.ecKey], ['ECDH', CRYPTO_PARAMS.ecKey], ['Ed25519', cryptoNoParams],
+    ['NODE-ED25519', CRYPTO_PARAMS.nodeEd25519],
     ['X25519', cryptoNoParams], ...CRYPTO_RSA.map((n) => [n, CRYPTO_PARAMS.rsaKeyGen])]),
   importKey: cryptoTable([['HMAC', CRYPTO_PARAMS.hmacKey], ...CRYPTO_AES.map((n) => [n, cryptoNoParams]),
     ['ECDSA', CRYPTO_PARAMS.ecKey], ['ECDH', CRYPTO_PARAMS.ecKey], ['Ed25519', cryptoNoParams],
+    ['NODE-ED25519', CRYPTO_PARAMS.nodeEd25519],
     ['X25519', cryptoNoParams], ...CRYPTO_RSA.map((n) => [n, CRYPTO_PARAMS.rsaImport]),
     ['PBKDF2', cryptoNoParams], ['HKDF', cryptoNoParams]]),
   deriveBits: cryptoTable([['ECDH', CRYPTO_PARAMS.ecdhDerive], ['X25519', CRYPTO_PARAMS.ecdhDerive],
@@ -222,14 +236,14 @@ const CRYPTO_KEY_USAGES = {
   HMAC: { secret: ['sign', 'verify'] },
   'AES-CBC': CRYPTO_CIPHER_USAGES, 'AES-CTR': CRYPTO_CIPHER_USAGES, 'AES-GCM': CRYPTO_CIPHER_USAGES,
   'AES-KW': { secret: ['wrapKey', 'unwrapKey'] },
-  ECDSA: CRYPTO_SIGNING_USAGES, Ed25519: CRYPTO_SIGNING_USAGES,
+  ECDSA: CRYPTO_SIGNING_USAGES, Ed25519: CRYPTO_SIGNING_USAGES, 'NODE-ED25519': CRYPTO_SIGNING_USAGES,
   'RSASSA-PKCS1-v1_5': CRYPTO_SIGNING_USAGES, 'RSA-PSS': CRYPTO_SIGNING_USAGES,
   'RSA-OAEP': { public: ['encrypt', 'wrapKey'], private: ['decrypt', 'unwrapKey'] },
   ECDH: CRYPTO_AGREEMENT_USAGES, X25519: CRYPTO_AGREEMENT_USAGES,
   PBKDF2: { secret: ['deriveKey', 'deriveBits'] }, HKDF: { secret: ['deriveKey', 'deriveBits'] },
 };
 // The JDK key kind behind each asymmetric algorithm.
-const CRYPTO_KEY_KIND = { ECDSA: 'EC', ECDH: 'EC', Ed25519: 'Ed25519', X25519: 'X25519',
+const CRYPTO_KEY_KIND = { ECDSA: 'EC', ECDH: 'EC', Ed25519: 'Ed25519', 'NODE-ED25519': 'Ed25519', X25519: 'X25519',
   'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', 'RSA-OAEP': 'RSA' };
 
 // sequence<KeyUsage>: deduplicated, in the canonical order.
@@ -355,7 +369,7 @@ class Crypto {
       throw new TypeError("Failed to execute 'getRandomValues' on 'Crypto': parameter 1 is not of type " +
         "'ArrayBufferView'.");
     }
-    if (!CRYPTO_INTEGER_ARRAYS.some((type) => array instanceof type)) {
+    if (!CRYPTO_INTEGER_ARRAYS.has(cryptoTypedArrayKind.call(array))) {
       throw cryptoDomError('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
     }
     const length = array.byteLength;

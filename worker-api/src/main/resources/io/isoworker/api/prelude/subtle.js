@@ -2,6 +2,8 @@
 // usage rules and CryptoKey; the primitives are host.crypto's.
 
 const CRYPTO_FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
+// Workers' limit; it also bounds the time one call holds the event loop.
+const CRYPTO_MAX_PBKDF2_ITERATIONS = 100000;
 
 function cryptoFormat(format) {
   const value = String(format);
@@ -151,7 +153,7 @@ function subtleGenerateKey(algorithm, extractable, keyUsages) {
     throw cryptoDomError('Usages cannot be empty when creating a key.', 'SyntaxError');
   }
   const keyAlgorithm = { name: alg.name };
-  if (kind === 'EC') {
+  if (alg.namedCurve !== undefined) {
     keyAlgorithm.namedCurve = alg.namedCurve;
   } else if (kind === 'RSA') {
     keyAlgorithm.modulusLength = alg.modulusLength;
@@ -180,7 +182,7 @@ function cryptoJwkAlg(algorithm) {
     case 'RSA-PSS': return 'PS' + hashBits;
     case 'RSA-OAEP': return hashBits === '1' ? 'RSA-OAEP' : 'RSA-OAEP-' + hashBits;
     case 'ECDSA': return algorithm.namedCurve === 'P-521' ? 'ES512' : 'ES' + algorithm.namedCurve.slice(2);
-    case 'Ed25519': return 'EdDSA';
+    case 'Ed25519': case 'NODE-ED25519': return 'EdDSA';
     default: return undefined;
   }
 }
@@ -233,7 +235,7 @@ function checkCryptoJwk(jwk, kty, use, expectedAlg, algorithmName, extractable, 
     throw cryptoDomError('The JWK is not extractable', 'DataError');
   }
   if (jwk.alg !== undefined && expectedAlg !== undefined && jwk.alg !== expectedAlg &&
-      !(algorithmName === 'Ed25519' && jwk.alg === 'Ed25519')) {
+      !(expectedAlg === 'EdDSA' && jwk.alg === 'Ed25519')) {
     throw cryptoDomError("The JWK alg '" + jwk.alg + "' does not match " + algorithmName, 'DataError');
   }
 }
@@ -326,7 +328,7 @@ function importAsymmetricKey(format, keyData, alg, extractable, usages) {
       : cryptoHost.importSpki(kind, curve, bytes);
   }
   const keyAlgorithm = { name: alg.name };
-  if (kind === 'EC') {
+  if (alg.namedCurve !== undefined) {
     keyAlgorithm.namedCurve = curve;
   } else if (kind === 'RSA') {
     keyAlgorithm.modulusLength = cryptoHost.rsaModulusLength(handle);
@@ -440,6 +442,10 @@ function cryptoDeriveBits(alg, record, length) {
       }
       if (alg.iterations === 0) {
         throw cryptoDomError('PBKDF2 needs at least one iteration', 'OperationError');
+      }
+      if (alg.iterations > CRYPTO_MAX_PBKDF2_ITERATIONS) {
+        throw cryptoDomError('Pbkdf2 failed: iteration counts above 100000 are not supported (requested ' +
+          alg.iterations + ').', 'NotSupportedError');
       }
       return cryptoHost.pbkdf2(alg.hash, record.handle, alg.salt, alg.iterations, length);
   }
