@@ -364,6 +364,7 @@ class CryptoTest {
                   return hex(two.subarray(0, 16)) === hex(first) && hex(two.subarray(16)) === hex(second);
                 });
                 await rejects('CTR counter repeats', () => subtle.encrypt({ name: 'AES-CTR', counter, length: 1 }, ctr, new Uint8Array(48)), 'OperationError');
+                await check('CTR of no data', async () => (await subtle.encrypt({ name: 'AES-CTR', counter, length: 64 }, ctr, new Uint8Array(0))).byteLength === 0);
                 await rejects('CTR length 0', () => subtle.encrypt({ name: 'AES-CTR', counter, length: 0 }, ctr, p38a), 'OperationError');
 
                 // RFC 3394 4.1 and 4.6, through wrapKey and unwrapKey.
@@ -415,7 +416,7 @@ class CryptoTest {
                 await rejects('decrypt with an encrypt-only key', async () => subtle.decrypt({ name: 'AES-CBC', iv: range(0, 16) },
                   await aes('AES-CBC', k38a, ['encrypt']), cbcOut), 'InvalidAccessError');
                 await rejects('an AES-CBC key for AES-GCM', () => subtle.encrypt({ name: 'AES-GCM', iv: iv3 }, cbc, p38a), 'InvalidAccessError');
-                """, 42);
+                """, 43);
     }
 
     @Test
@@ -754,5 +755,108 @@ class CryptoTest {
                 await rejects('RSA modulus too small', () => subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 16, publicExponent: e, hash: 'SHA-256' },
                   true, ['encrypt', 'decrypt']), 'OperationError');
                 """, 22);
+    }
+
+    @Test
+    void signaturesAndCiphertextsFromOpenSsl() throws Exception {
+        // Keys, signatures and a ciphertext made once with OpenSSL (through Python's cryptography package).
+        runChecks("crypto-openssl", """
+                const rsaSpki = '30820122300d06092a864886f70d01010105000382010f003082010a0282010100e01ff5aecdcc07325082bb0e88c3b25d01'
+                  + 'acb5106114fcecd8b9b6d83eecad9e980b4191081cb9fdd56d9e18debcc9cd016d8382c9482664ee3a2c8f858b933cb6282a'
+                  + '0514b26c8a1c7ddd842e5354192f227736a50a5c132dce86f075a874ff0b71f552e266d8638bc76a26ebc2ed49fbabdee239'
+                  + '2f92f5b9b34d39a69cf072e617a18e44bced33ccde8a1c6739c52505379a3f5ef29202cf269bf127e01fc156bb699215c4b2'
+                  + 'a9c0551b4761a338c2fe4b53f4ed9c5080e5fbedbead34f6d58ebbf44f94b7c7f6bc790366a4a2be6941e58569c606cf55bf'
+                  + '7af8d1a3878fcab21c4bc013a4e0cfd7c5d775d6c7e706dc7ee69999fe4749f920a8560addc4c70203010001';
+                const rsaPkcs8 = '308204be020100300d06092a864886f70d0101010500048204a8308204a40201000282010100e01ff5aecdcc07325082bb0e'
+                  + '88c3b25d01acb5106114fcecd8b9b6d83eecad9e980b4191081cb9fdd56d9e18debcc9cd016d8382c9482664ee3a2c8f858b'
+                  + '933cb6282a0514b26c8a1c7ddd842e5354192f227736a50a5c132dce86f075a874ff0b71f552e266d8638bc76a26ebc2ed49'
+                  + 'fbabdee2392f92f5b9b34d39a69cf072e617a18e44bced33ccde8a1c6739c52505379a3f5ef29202cf269bf127e01fc156bb'
+                  + '699215c4b2a9c0551b4761a338c2fe4b53f4ed9c5080e5fbedbead34f6d58ebbf44f94b7c7f6bc790366a4a2be6941e58569'
+                  + 'c606cf55bf7af8d1a3878fcab21c4bc013a4e0cfd7c5d775d6c7e706dc7ee69999fe4749f920a8560addc4c7020301000102'
+                  + '820100691593140ada06e5c86a035aa5355c83cf2d331822ecbc4a30b3a2cf717177564ce3ba324e2369f16208ab7fedaf86'
+                  + 'cee04480cce9a3329d5035667f449654caba7dca75e766610dc09e2326beb1c354ab8cf56861a9a1d23c400174ed35b6e57e'
+                  + '70481e3c990c0c609577681852a4ff7348fa9007500f0fb7aa22234dc377d906e000b69df525fd7495095423565855172346'
+                  + '1044caedaf2f1e94e854b4d27940afd8e742ec91116aa541485a98ffb06e4f4ebccafdd859b088315453af9fc55095db1dda'
+                  + '96a3f09e44527f0aaccfaa3af67c3cad29be677da76ea0c841a1e7431b9edc87b121379d33241c3f5583d3a88a9bad9ebf00'
+                  + '2020c08d5a45151a0102818100f6e6c31d0f43b03f3781372785e1e96bac93eb87386a0419351842a88f029c1a1f1b90215f'
+                  + 'acc3fa117d02f63dfc04a1fd24210ef721d395f96bab084d90018a021eab3f607b97346cacf7795586fbe27d7e451f41058e'
+                  + 'd85bd99475b9d5e7c18a2135d5cc640dcd037a57e2b36129b9b82f9dccab1fb2f3fd3b835188e68da702818100e862537d6a'
+                  + 'b1ec7ced300519b2cd21691ada399644d50c0fe296d020dc568e6657571f29b2a9983137e2dc04ed418b5c67dca4915ed44d'
+                  + 'aaccd2a0b788114d1906b084267be98ebda0bc1c6d90dbf4fcea1ef17c3a6ffe4bf7de12e96b2c680b83886eb0d6b3b8585a'
+                  + '80f0af092076f9fe66939442cf204e830de214044533e102818100aa8c607eb44a9776338b08643eb0fca22a05cb8e0e43fd'
+                  + '2cc4664bb54f8407fc6b3c88e4e4c7dc5fe2b0add9169bfd3f403332bab9af1e0edcc9a8cd0576d1f958d9828536ca687a08'
+                  + '0fbaaa8f8fbc7289292dea16ea15f012124be0be4ba9d920e72bded15ed3c1a8035cadf626c9c1c61eee2bb09126f62f186a'
+                  + 'ef695788c50281802083092d45cd28c9fda1374576278ee21698ab6fe3a76eed9605058f636454bdeac04ca2d7d5346ec663'
+                  + 'dde66e8f3a012ea2c6ff73a5fe4bc4263fc80da86601f756a0d6858592abe31e0e5821e934286254fbf22676debc202c98b6'
+                  + 'c180cff9b468551c369da44ff03193fad92b0a9a454672a54e878dfc8e075636f8b5f9e10281810094be9a7d68b21425dbb4'
+                  + 'a9bbdfd70898f05d18d734b25958bb86a203fb544960aaae6091878be7c805f329ce8bb6d571bb68e5632fd5319555d6b6b3'
+                  + 'f7b4c56ac4b935107224b853429073db043bd57ebcd84952d7fa49a93ea2d18dd1c5eaf9844a2ac846ca0528522719bf0f24'
+                  + 'ea4212b375961473e6d399294d43ad2e20a6';
+                const rsaPkcs1Sig = 'ca2e6f339f0d3759a98bc14ad14a86a3261304c4f3a1dd0daeca177929cecc43f9773b379d8a7993f24f37706802016f7901'
+                  + '30c8740d0446c5a53100c15a220a5722585085ff6976cfa9ee9496d6e329d4a1cc7ab643973ca8fefdea1bd0febb35526ac0'
+                  + 'fe33eaf27bb47949fe50b7fe6ae8e68c913691c588a08dad52582fdc6c6687a030b942bb5158c2a9feac2b2962e77e4dea9a'
+                  + '709041a13c34beb0b31ab884dad8c69ee7928fa716fee6df397915aba0a02452e5c3fc3fdb3ebbc246b8cf7c76c7660c7ede'
+                  + '33f58ed0d34a44f1ceb81a11bc7eed79d231a3b27a0a6e0d4d8b83427e45749ac3f4ce311ead839b48892bce29ee0045996f'
+                  + 'f05bad5a6990';
+                const rsaPssSig = '3314b67f339cf69632d8234e4012e523f5dba0af1f113ac095ccba1a3b8530f6be97c7f440fca5c1c93fb2977edc6bd91ec4'
+                  + '799d4509cda5f7670577d42a2c8640082c72222f5e1cabedb631296c0520ec58a932b5ed7a76bb36be207243b925fb699eb9'
+                  + 'f4b4483f029cc8cfa9dfbb4a689bf302e93036493115a618bfdd3ddf928f74763827238120e196ab628287c8557f98f91c8e'
+                  + '2d52213851ace0b03f0f4e9cb3c2d7fe4c2cf34c5095a83d416472936488eab75d609cf6512a146f46deac9a7d7e8c3c0a92'
+                  + '8146a9ac5e9d411bcc58f72f4c61a7cc9cbd6cc06fd629b837e2e889cd95507406ea39112653aed6cd979dd2e5c4e435c45f'
+                  + 'c690d45263ed';
+                const rsaOaep = 'd8eaf44c627cd73272824339e2a1a2fa1347dcf3274e3ef0eef65eec6346b1b3bebe36261e02ae05869d72c1bdc41bc24130'
+                  + '1c4148f57b086ab3e48a3258ca66446a0ccd1aeb98cf92927d879572feb25f3122b3e0486f140243811c9be918bf7d5510bd'
+                  + 'ed5c661f3237b20c1ff10a716f9e91e9f4f3738eed332a350b238c87a5a9e381a3d9fb3fd44e99e7738b45311cb5a55d3ef1'
+                  + 'b1a025df37777ffe11495af2c512feee059cb20837588abac5576d32e00e7a966723a3a3b048703548d20f2964fe21c9fbf3'
+                  + '70f10b69e21568acb2dd0b4cdaacd91c544dfaa5a62f479e8b741ee8b450fc569ebfc80c68b699a25208ae7279350847a919'
+                  + 'c4074183bbfe';
+                const p384Spki = '3076301006072a8648ce3d020106052b8104002203620004bddbc469e52f5bcd4b757f80e08e2efd6af97cad21f0fc09d284'
+                  + '92649d8090c740e7cd8ef4bccbad9d337d02e327c0945b1e96250b90537e32548ce5827869d51d6c897f9355bca4a69bc699'
+                  + '641e5ace3083c51889c8c8f66a7e916c00ce2704';
+                const p384Sig = 'a88b64c7a15a9456b9b7b5ccea4e19f13a9501c5792901c6571599adbfa5b1a9c193191fbd9626f795bd5d4d73eac11b9596'
+                  + 'b32bc12eee9b4dbdcf9a67bb28106c9727f4a8e0cf5b008530574d5fd0ff1ac00f0451050cf32bb98c12605a49b0';
+                const p521Pkcs8 = '3081ee020100301006072a8648ce3d020106052b810400230481d63081d3020101044200aab5acc451d5dfc6b16ae31288a9'
+                  + 'd05accdcbe76eedd5c43df583d399feef4416a6937b4a85e20f9fd50e393f8d558054a20cf9ee0f20d246c5e877d2379ffc7'
+                  + '35a18189038186000400fe44799c146f960ce43446a24717e4dfe5c98db2cc56f416d4884dbc78b6c3bdb8c7423479df92ec'
+                  + '9aca02fc10c1ace07767343249b691f21dd01e2b187ab269c600dd365f783ea1209d59ec02ac949393769f956a488edda7ef'
+                  + 'cf315fca30265547a1e8839b72a1c1f9582f248224aaa06a624d641897d2b9f7e3fdf92f1ce1e37da3';
+                const p521Raw = '0400fe44799c146f960ce43446a24717e4dfe5c98db2cc56f416d4884dbc78b6c3bdb8c7423479df92ec9aca02fc10c1ace0'
+                  + '7767343249b691f21dd01e2b187ab269c600dd365f783ea1209d59ec02ac949393769f956a488edda7efcf315fca30265547'
+                  + 'a1e8839b72a1c1f9582f248224aaa06a624d641897d2b9f7e3fdf92f1ce1e37da3';
+                const message = ascii('isoworker known answer');
+                const rsa = (name) => ({ name, hash: 'SHA-256' });
+                const pub = (name) => subtle.importKey('spki', unhex(rsaSpki), rsa(name), true, [name === 'RSA-OAEP' ? 'encrypt' : 'verify']);
+                const priv = (name) => subtle.importKey('pkcs8', unhex(rsaPkcs8), rsa(name), true, [name === 'RSA-OAEP' ? 'decrypt' : 'sign']);
+                await same('RSASSA-PKCS1-v1_5 signs as OpenSSL does', async () => hex(await subtle.sign('RSASSA-PKCS1-v1_5',
+                  await priv('RSASSA-PKCS1-v1_5'), message)), rsaPkcs1Sig);
+                await check('RSASSA-PKCS1-v1_5 verifies the OpenSSL signature', async () => subtle.verify('RSASSA-PKCS1-v1_5',
+                  await pub('RSASSA-PKCS1-v1_5'), unhex(rsaPkcs1Sig), message));
+                await check('RSA-PSS verifies the OpenSSL signature', async () => {
+                  const k = await pub('RSA-PSS');
+                  return await subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, k, unhex(rsaPssSig), message)
+                    && !(await subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, k, unhex(rsaPssSig), ascii('isoworker known answe')));
+                });
+                await same('RSA-OAEP decrypts the OpenSSL ciphertext', async () => hex(await subtle.decrypt({ name: 'RSA-OAEP', label: ascii('label') },
+                  await priv('RSA-OAEP'), unhex(rsaOaep))), hex(message));
+                await check('the imported RSA key describes itself', async () => {
+                  const k = await pub('RSA-PSS');
+                  return k.algorithm.modulusLength === 2048 && hex(k.algorithm.publicExponent) === '010001' && k.algorithm.hash.name === 'SHA-256';
+                });
+                await same('spki export is the imported DER', async () => hex(await subtle.exportKey('spki', await pub('RSA-OAEP'))), rsaSpki);
+                await check('ECDSA P-384 verifies the OpenSSL signature', async () => {
+                  const k = await subtle.importKey('spki', unhex(p384Spki), { name: 'ECDSA', namedCurve: 'P-384' }, true, ['verify']);
+                  return await subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, k, unhex(p384Sig), message)
+                    && !(await subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, k, unhex(p384Sig), ascii('isoworker known answe')));
+                });
+                await check('P-521 pkcs8 gives the public key OpenSSL computed', async () => {
+                  const k = await subtle.importKey('pkcs8', unhex(p521Pkcs8), { name: 'ECDSA', namedCurve: 'P-521' }, true, ['sign']);
+                  const jwk = await subtle.exportKey('jwk', k);
+                  const raw = await subtle.importKey('raw', unhex(p521Raw), { name: 'ECDSA', namedCurve: 'P-521' }, true, ['verify']);
+                  const rawJwk = await subtle.exportKey('jwk', raw);
+                  const s = await subtle.sign({ name: 'ECDSA', hash: 'SHA-512' }, k, message);
+                  return jwk.x === rawJwk.x && jwk.y === rawJwk.y && jwk.alg === 'ES512'
+                    && await subtle.verify({ name: 'ECDSA', hash: 'SHA-512' }, raw, s, message);
+                });
+                """, 8);
     }
 }

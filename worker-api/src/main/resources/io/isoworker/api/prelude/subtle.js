@@ -240,7 +240,7 @@ function checkCryptoJwk(jwk, kty, use, expectedAlg, algorithmName, extractable, 
   }
 }
 
-function importSecretKey(format, keyData, alg, extractable, usages) {
+function cryptoImportSecret(format, keyData, alg, extractable, usages) {
   checkCryptoUsages(alg.name, 'secret', usages);
   const derivation = alg.name === 'PBKDF2' || alg.name === 'HKDF';
   if (derivation) {
@@ -289,7 +289,7 @@ function importSecretKey(format, keyData, alg, extractable, usages) {
   return newCryptoKey('secret', extractable, { name: alg.name, length: bits }, usages, handle);
 }
 
-function importAsymmetricKey(format, keyData, alg, extractable, usages) {
+function cryptoImportAsymmetric(format, keyData, alg, extractable, usages) {
   const kind = CRYPTO_KEY_KIND[alg.name];
   const curve = alg.namedCurve || '';
   let type;
@@ -341,8 +341,8 @@ function importAsymmetricKey(format, keyData, alg, extractable, usages) {
 // Imports a key from data in a format, for importKey, deriveKey and unwrapKey.
 function cryptoImport(format, keyData, alg, extractable, usages) {
   const key = CRYPTO_KEY_KIND[alg.name] === undefined
-    ? importSecretKey(format, keyData, alg, extractable, usages)
-    : importAsymmetricKey(format, keyData, alg, extractable, usages);
+    ? cryptoImportSecret(format, keyData, alg, extractable, usages)
+    : cryptoImportAsymmetric(format, keyData, alg, extractable, usages);
   if (key.type !== 'public' && usages.length === 0) {
     throw cryptoDomError('Usages cannot be empty when creating a key.', 'SyntaxError');
   }
