@@ -11,7 +11,10 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 
-/** Web Crypto deriveBits: PBKDF2 ({@code SecretKeyFactory}), HKDF ({@code KDF}), ECDH and X25519 ({@code KeyAgreement}). */
+/**
+ * Web Crypto deriveBits: PBKDF2 ({@code SecretKeyFactory}), HKDF ({@code KDF}), ECDH and X25519
+ * ({@code KeyAgreement}).
+ */
 final class CryptoDerivation {
 
     private CryptoDerivation() {

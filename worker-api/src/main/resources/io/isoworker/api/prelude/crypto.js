@@ -117,95 +117,108 @@ function cryptoOptionalBuffer(dict, member, what) {
   return value === undefined ? null : cryptoBuffer(value, what + '.' + member);
 }
 
-const CRYPTO_PARAMS = {
-  hmacKey: (d) => ({
-    hash: cryptoHashParam(d, 'HmacKeyParams'),
-    length: d.length === undefined ? undefined : cryptoInteger(d.length, 'HmacKeyParams.length', 0xffffffff),
-  }),
-  aesKeyGen: (d) => ({ length: cryptoInteger(cryptoRequired(d, 'length', 'AesKeyGenParams'), 'AesKeyGenParams.length', 0xffff) }),
-  ecKey: (d) => ({ namedCurve: cryptoCurveParam(d, 'EcKeyParams') }),
-  // Workers' older name for Ed25519: { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }.
-  nodeEd25519: (d) => {
-    const curve = String(cryptoRequired(d, 'namedCurve', 'NODE-ED25519'));
-    if (curve !== 'NODE-ED25519') {
-      throw cryptoDomError('Unrecognized namedCurve: ' + curve, 'NotSupportedError');
-    }
-    return { namedCurve: curve };
-  },
-  rsaKeyGen: (d) => ({
-    modulusLength: cryptoInteger(cryptoRequired(d, 'modulusLength', 'RsaHashedKeyGenParams'),
-      'RsaHashedKeyGenParams.modulusLength', 0xffffffff),
-    publicExponent: new Uint8Array(cryptoBuffer(cryptoRequired(d, 'publicExponent', 'RsaHashedKeyGenParams'),
-      'RsaHashedKeyGenParams.publicExponent')),
-    hash: cryptoHashParam(d, 'RsaHashedKeyGenParams'),
-  }),
-  rsaImport: (d) => ({ hash: cryptoHashParam(d, 'RsaHashedImportParams') }),
-  ecdsa: (d) => ({ hash: cryptoHashParam(d, 'EcdsaParams') }),
-  pss: (d) => ({ saltLength: cryptoInteger(cryptoRequired(d, 'saltLength', 'RsaPssParams'), 'RsaPssParams.saltLength', 0xffffffff) }),
-  gcm: (d) => ({
-    iv: cryptoBuffer(cryptoRequired(d, 'iv', 'AesGcmParams'), 'AesGcmParams.iv'),
-    additionalData: cryptoOptionalBuffer(d, 'additionalData', 'AesGcmParams'),
-    tagLength: d.tagLength === undefined ? 128 : cryptoInteger(d.tagLength, 'AesGcmParams.tagLength', 0xff),
-  }),
-  cbc: (d) => ({ iv: cryptoBuffer(cryptoRequired(d, 'iv', 'AesCbcParams'), 'AesCbcParams.iv') }),
-  ctr: (d) => ({
-    counter: cryptoBuffer(cryptoRequired(d, 'counter', 'AesCtrParams'), 'AesCtrParams.counter'),
-    length: cryptoInteger(cryptoRequired(d, 'length', 'AesCtrParams'), 'AesCtrParams.length', 0xff),
-  }),
-  oaep: (d) => ({ label: cryptoOptionalBuffer(d, 'label', 'RsaOaepParams') }),
-  ecdhDerive: (d) => {
-    const publicKey = cryptoRequired(d, 'public', 'EcdhKeyDeriveParams');
-    if (!(publicKey instanceof CryptoKey)) {
-      throw new TypeError('EcdhKeyDeriveParams.public must be a CryptoKey');
-    }
-    return { public: publicKey };
-  },
-  hkdf: (d) => ({
-    hash: cryptoHashParam(d, 'HkdfParams'),
-    salt: cryptoBuffer(cryptoRequired(d, 'salt', 'HkdfParams'), 'HkdfParams.salt'),
-    info: cryptoBuffer(cryptoRequired(d, 'info', 'HkdfParams'), 'HkdfParams.info'),
-  }),
-  pbkdf2: (d) => ({
-    hash: cryptoHashParam(d, 'Pbkdf2Params'),
-    salt: cryptoBuffer(cryptoRequired(d, 'salt', 'Pbkdf2Params'), 'Pbkdf2Params.salt'),
-    iterations: cryptoInteger(cryptoRequired(d, 'iterations', 'Pbkdf2Params'), 'Pbkdf2Params.iterations', 0xffffffff),
-  }),
-  aesLength: (d) => ({ length: cryptoInteger(cryptoRequired(d, 'length', 'AesDerivedKeyParams'), 'AesDerivedKeyParams.length', 0xffff) }),
-};
-
 const CRYPTO_AES = ['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW'];
 const CRYPTO_RSA = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'];
+let cryptoOperations; // built on first use: most workers never call crypto.subtle
 
-function cryptoTable(entries) {
-  return new Map(entries);
+// For an operation, the algorithms it supports and their parameter conversion.
+function cryptoOperationTable(operation) {
+  if (cryptoOperations === undefined) {
+    cryptoOperations = buildCryptoOperations();
+  }
+  return cryptoOperations[operation];
 }
 
-// For each operation, the algorithms it supports and their parameter conversion.
-const CRYPTO_OPERATIONS = {
-  digest: cryptoTable(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'MD5'].map((n) => [n, cryptoNoParams])),
-  sign: cryptoTable([['HMAC', cryptoNoParams], ['ECDSA', CRYPTO_PARAMS.ecdsa], ['Ed25519', cryptoNoParams],
-    ['NODE-ED25519', cryptoNoParams],
-    ['RSASSA-PKCS1-v1_5', cryptoNoParams], ['RSA-PSS', CRYPTO_PARAMS.pss]]),
-  encrypt: cryptoTable([['AES-GCM', CRYPTO_PARAMS.gcm], ['AES-CBC', CRYPTO_PARAMS.cbc],
-    ['AES-CTR', CRYPTO_PARAMS.ctr], ['RSA-OAEP', CRYPTO_PARAMS.oaep]]),
-  generateKey: cryptoTable([['HMAC', CRYPTO_PARAMS.hmacKey], ...CRYPTO_AES.map((n) => [n, CRYPTO_PARAMS.aesKeyGen]),
-    ['ECDSA', CRYPTO_PARAMS.ecKey], ['ECDH', CRYPTO_PARAMS.ecKey], ['Ed25519', cryptoNoParams],
-    ['NODE-ED25519', CRYPTO_PARAMS.nodeEd25519],
-    ['X25519', cryptoNoParams], ...CRYPTO_RSA.map((n) => [n, CRYPTO_PARAMS.rsaKeyGen])]),
-  importKey: cryptoTable([['HMAC', CRYPTO_PARAMS.hmacKey], ...CRYPTO_AES.map((n) => [n, cryptoNoParams]),
-    ['ECDSA', CRYPTO_PARAMS.ecKey], ['ECDH', CRYPTO_PARAMS.ecKey], ['Ed25519', cryptoNoParams],
-    ['NODE-ED25519', CRYPTO_PARAMS.nodeEd25519],
-    ['X25519', cryptoNoParams], ...CRYPTO_RSA.map((n) => [n, CRYPTO_PARAMS.rsaImport]),
-    ['PBKDF2', cryptoNoParams], ['HKDF', cryptoNoParams]]),
-  deriveBits: cryptoTable([['ECDH', CRYPTO_PARAMS.ecdhDerive], ['X25519', CRYPTO_PARAMS.ecdhDerive],
-    ['HKDF', CRYPTO_PARAMS.hkdf], ['PBKDF2', CRYPTO_PARAMS.pbkdf2]]),
-  wrapKey: cryptoTable([['AES-KW', cryptoNoParams]]),
-  getKeyLength: cryptoTable([...CRYPTO_AES.map((n) => [n, CRYPTO_PARAMS.aesLength]),
-    ['HMAC', CRYPTO_PARAMS.hmacKey], ['HKDF', cryptoNoParams], ['PBKDF2', cryptoNoParams]]),
-};
-CRYPTO_OPERATIONS.verify = CRYPTO_OPERATIONS.sign;
-CRYPTO_OPERATIONS.decrypt = CRYPTO_OPERATIONS.encrypt;
-CRYPTO_OPERATIONS.unwrapKey = CRYPTO_OPERATIONS.wrapKey;
+function buildCryptoOperations() {
+  const params = {
+    hmacKey: (d) => ({
+      hash: cryptoHashParam(d, 'HmacKeyParams'),
+      length: d.length === undefined ? undefined : cryptoInteger(d.length, 'HmacKeyParams.length', 0xffffffff),
+    }),
+    aesKeyGen: (d) => ({
+      length: cryptoInteger(cryptoRequired(d, 'length', 'AesKeyGenParams'), 'AesKeyGenParams.length', 0xffff),
+    }),
+    ecKey: (d) => ({ namedCurve: cryptoCurveParam(d, 'EcKeyParams') }),
+    // Workers' older name for Ed25519: { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }.
+    nodeEd25519: (d) => {
+      const curve = String(cryptoRequired(d, 'namedCurve', 'NODE-ED25519'));
+      if (curve !== 'NODE-ED25519') {
+        throw cryptoDomError('Unrecognized namedCurve: ' + curve, 'NotSupportedError');
+      }
+      return { namedCurve: curve };
+    },
+    rsaKeyGen: (d) => ({
+      modulusLength: cryptoInteger(cryptoRequired(d, 'modulusLength', 'RsaHashedKeyGenParams'),
+        'RsaHashedKeyGenParams.modulusLength', 0xffffffff),
+      publicExponent: new Uint8Array(cryptoBuffer(cryptoRequired(d, 'publicExponent', 'RsaHashedKeyGenParams'),
+        'RsaHashedKeyGenParams.publicExponent')),
+      hash: cryptoHashParam(d, 'RsaHashedKeyGenParams'),
+    }),
+    rsaImport: (d) => ({ hash: cryptoHashParam(d, 'RsaHashedImportParams') }),
+    ecdsa: (d) => ({ hash: cryptoHashParam(d, 'EcdsaParams') }),
+    pss: (d) => ({
+      saltLength: cryptoInteger(cryptoRequired(d, 'saltLength', 'RsaPssParams'), 'RsaPssParams.saltLength', 0xffffffff),
+    }),
+    gcm: (d) => ({
+      iv: cryptoBuffer(cryptoRequired(d, 'iv', 'AesGcmParams'), 'AesGcmParams.iv'),
+      additionalData: cryptoOptionalBuffer(d, 'additionalData', 'AesGcmParams'),
+      tagLength: d.tagLength === undefined ? 128 : cryptoInteger(d.tagLength, 'AesGcmParams.tagLength', 0xff),
+    }),
+    cbc: (d) => ({ iv: cryptoBuffer(cryptoRequired(d, 'iv', 'AesCbcParams'), 'AesCbcParams.iv') }),
+    ctr: (d) => ({
+      counter: cryptoBuffer(cryptoRequired(d, 'counter', 'AesCtrParams'), 'AesCtrParams.counter'),
+      length: cryptoInteger(cryptoRequired(d, 'length', 'AesCtrParams'), 'AesCtrParams.length', 0xff),
+    }),
+    oaep: (d) => ({ label: cryptoOptionalBuffer(d, 'label', 'RsaOaepParams') }),
+    ecdhDerive: (d) => {
+      const publicKey = cryptoRequired(d, 'public', 'EcdhKeyDeriveParams');
+      if (!(publicKey instanceof CryptoKey)) {
+        throw new TypeError('EcdhKeyDeriveParams.public must be a CryptoKey');
+      }
+      return { public: publicKey };
+    },
+    hkdf: (d) => ({
+      hash: cryptoHashParam(d, 'HkdfParams'),
+      salt: cryptoBuffer(cryptoRequired(d, 'salt', 'HkdfParams'), 'HkdfParams.salt'),
+      info: cryptoBuffer(cryptoRequired(d, 'info', 'HkdfParams'), 'HkdfParams.info'),
+    }),
+    pbkdf2: (d) => ({
+      hash: cryptoHashParam(d, 'Pbkdf2Params'),
+      salt: cryptoBuffer(cryptoRequired(d, 'salt', 'Pbkdf2Params'), 'Pbkdf2Params.salt'),
+      iterations: cryptoInteger(cryptoRequired(d, 'iterations', 'Pbkdf2Params'), 'Pbkdf2Params.iterations',
+        0xffffffff),
+    }),
+    aesLength: (d) => ({
+      length: cryptoInteger(cryptoRequired(d, 'length', 'AesDerivedKeyParams'), 'AesDerivedKeyParams.length', 0xffff),
+    }),
+  };
+
+  const operations = {
+    digest: new Map(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'MD5'].map((n) => [n, cryptoNoParams])),
+    sign: new Map([['HMAC', cryptoNoParams], ['ECDSA', params.ecdsa], ['Ed25519', cryptoNoParams],
+      ['NODE-ED25519', cryptoNoParams], ['RSASSA-PKCS1-v1_5', cryptoNoParams], ['RSA-PSS', params.pss]]),
+    encrypt: new Map([['AES-GCM', params.gcm], ['AES-CBC', params.cbc], ['AES-CTR', params.ctr],
+      ['RSA-OAEP', params.oaep]]),
+    generateKey: new Map([['HMAC', params.hmacKey], ...CRYPTO_AES.map((n) => [n, params.aesKeyGen]),
+      ['ECDSA', params.ecKey], ['ECDH', params.ecKey], ['Ed25519', cryptoNoParams],
+      ['NODE-ED25519', params.nodeEd25519], ['X25519', cryptoNoParams],
+      ...CRYPTO_RSA.map((n) => [n, params.rsaKeyGen])]),
+    importKey: new Map([['HMAC', params.hmacKey], ...CRYPTO_AES.map((n) => [n, cryptoNoParams]),
+      ['ECDSA', params.ecKey], ['ECDH', params.ecKey], ['Ed25519', cryptoNoParams],
+      ['NODE-ED25519', params.nodeEd25519], ['X25519', cryptoNoParams],
+      ...CRYPTO_RSA.map((n) => [n, params.rsaImport]),
+      ['PBKDF2', cryptoNoParams], ['HKDF', cryptoNoParams]]),
+    deriveBits: new Map([['ECDH', params.ecdhDerive], ['X25519', params.ecdhDerive],
+      ['HKDF', params.hkdf], ['PBKDF2', params.pbkdf2]]),
+    wrapKey: new Map([['AES-KW', cryptoNoParams]]),
+    getKeyLength: new Map([...CRYPTO_AES.map((n) => [n, params.aesLength]),
+      ['HMAC', params.hmacKey], ['HKDF', cryptoNoParams], ['PBKDF2', cryptoNoParams]]),
+  };
+  operations.verify = operations.sign;
+  operations.decrypt = operations.encrypt;
+  operations.unwrapKey = operations.wrapKey;
+  return operations;
+}
 
 function normalizeCryptoAlgorithm(algorithm, operation) {
   if (typeof algorithm !== 'object' || algorithm === null) {
@@ -215,7 +228,7 @@ function normalizeCryptoAlgorithm(algorithm, operation) {
     throw new TypeError('Algorithm: name: Missing or not a string');
   }
   const name = CRYPTO_ALGORITHM_NAMES.get(String(algorithm.name).toLowerCase());
-  const convert = name === undefined ? undefined : CRYPTO_OPERATIONS[operation].get(name);
+  const convert = name === undefined ? undefined : cryptoOperationTable(operation).get(name);
   if (convert === undefined) {
     throw cryptoDomError('Unrecognized or unimplemented algorithm: ' + String(algorithm.name), 'NotSupportedError');
   }
@@ -243,8 +256,8 @@ const CRYPTO_KEY_USAGES = {
   PBKDF2: { secret: ['deriveKey', 'deriveBits'] }, HKDF: { secret: ['deriveKey', 'deriveBits'] },
 };
 // The JDK key kind behind each asymmetric algorithm.
-const CRYPTO_KEY_KIND = { ECDSA: 'EC', ECDH: 'EC', Ed25519: 'Ed25519', 'NODE-ED25519': 'Ed25519', X25519: 'X25519',
-  'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', 'RSA-OAEP': 'RSA' };
+const CRYPTO_KEY_KIND = { ECDSA: 'EC', ECDH: 'EC', Ed25519: 'Ed25519', 'NODE-ED25519': 'Ed25519',
+  X25519: 'X25519', 'RSASSA-PKCS1-v1_5': 'RSA', 'RSA-PSS': 'RSA', 'RSA-OAEP': 'RSA' };
 
 // sequence<KeyUsage>: deduplicated, in the canonical order.
 function normalizeCryptoUsages(usages) {
