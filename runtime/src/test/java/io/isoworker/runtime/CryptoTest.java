@@ -626,12 +626,13 @@ class CryptoTest {
                   const pair = await subtle.generateKey('Ed25519', true, ['sign', 'verify']);
                   const s = await subtle.sign('Ed25519', pair.privateKey, ascii('hi'));
                   const jwk = await subtle.exportKey('jwk', pair.publicKey);
-                  return s.byteLength === 64 && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && jwk.d === undefined
+                  return s.byteLength === 64 && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && jwk.d === undefined && jwk.alg === 'EdDSA'
                     && await subtle.verify('Ed25519', pair.publicKey, s, ascii('hi'));
                 });
                 await check("Workers' NODE-ED25519 verifies RFC 8032 TEST 1", async () => {
                   const k = await subtle.importKey('raw', unhex(tests[0][2]), { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }, true, ['verify']);
                   return k.algorithm.name === 'NODE-ED25519' && k.algorithm.namedCurve === 'NODE-ED25519'
+                    && (await subtle.exportKey('jwk', k)).x === b64u(unhex(tests[0][2]))
                     && await subtle.verify('NODE-ED25519', k, unhex(tests[0][4]), new Uint8Array(0))
                     && !(await subtle.verify({ name: 'NODE-ED25519' }, k, unhex(tests[0][4]), new Uint8Array(1)));
                 });
@@ -752,9 +753,13 @@ class CryptoTest {
                   const back = await subtle.unwrapKey('raw', wrapped, oaep.privateKey, 'RSA-OAEP', 'AES-GCM', true, ['encrypt']);
                   return hex(await subtle.exportKey('raw', back)) === hex(await subtle.exportKey('raw', aes));
                 });
+                await rejects('RSA exponent other than 3 and 65537', () => subtle.generateKey({ name: 'RSA-PSS', modulusLength: 2048,
+                  publicExponent: new Uint8Array([17]), hash: 'SHA-256' }, true, ['sign']), 'OperationError');
+                await rejects('RSA modulus not a multiple of 8', () => subtle.generateKey({ name: 'RSA-PSS', modulusLength: 2047,
+                  publicExponent: e, hash: 'SHA-256' }, true, ['sign']), 'OperationError');
                 await rejects('RSA modulus too small', () => subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 16, publicExponent: e, hash: 'SHA-256' },
                   true, ['encrypt', 'decrypt']), 'OperationError');
-                """, 22);
+                """, 24);
     }
 
     @Test

@@ -117,6 +117,23 @@ function cryptoSecretAlgorithm(alg, bits) {
   return alg.name === 'HMAC' ? { name: 'HMAC', hash: alg.hash, length: bits } : { name: alg.name, length: bits };
 }
 
+// The RSA key sizes and public exponents Workers generates.
+function checkCryptoRsaParams(alg) {
+  const bits = alg.modulusLength;
+  if (bits % 8 !== 0 || bits < 256 || bits > 16384) {
+    throw cryptoDomError('The modulus length must be a multiple of 8 and between 256 and 16k, but ' + bits +
+      ' was requested.', 'OperationError');
+  }
+  let exponent = 0;
+  for (const byte of alg.publicExponent) {
+    exponent = exponent * 256 + byte;
+  }
+  if (exponent !== 3 && exponent !== 65537) {
+    throw cryptoDomError('The "publicExponent" must be either 3 or 65537, but got ' + exponent + '.',
+      'OperationError');
+  }
+}
+
 function subtleGenerateKey(algorithm, extractable, keyUsages) {
   const alg = normalizeCryptoAlgorithm(algorithm, 'generateKey');
   const usages = normalizeCryptoUsages(keyUsages);
@@ -152,6 +169,9 @@ function subtleGenerateKey(algorithm, extractable, keyUsages) {
   if (privateUsages.length === 0) {
     throw cryptoDomError('Usages cannot be empty when creating a key.', 'SyntaxError');
   }
+  if (kind === 'RSA') {
+    checkCryptoRsaParams(alg);
+  }
   const keyAlgorithm = { name: alg.name };
   if (alg.namedCurve !== undefined) {
     keyAlgorithm.namedCurve = alg.namedCurve;
@@ -182,7 +202,7 @@ function cryptoJwkAlg(algorithm) {
     case 'RSA-PSS': return 'PS' + hashBits;
     case 'RSA-OAEP': return hashBits === '1' ? 'RSA-OAEP' : 'RSA-OAEP-' + hashBits;
     case 'ECDSA': return algorithm.namedCurve === 'P-521' ? 'ES512' : 'ES' + algorithm.namedCurve.slice(2);
-    case 'Ed25519': case 'NODE-ED25519': return 'EdDSA';
+    case 'Ed25519': return 'EdDSA'; // as workerd exports it (the Secure Curves draft now says 'Ed25519')
     default: return undefined;
   }
 }
