@@ -46,7 +46,7 @@ function cryptoError(e) {
 // Runs a SubtleCrypto method (needing `required` arguments): its result or its failure as a promise.
 function cryptoPromise(operation, required, method, self, args) {
   try {
-    if (!(self instanceof SubtleCrypto)) {
+    if (!isSubtleCrypto(self)) {
       throw new TypeError('Illegal invocation');
     }
     if (args.length < required) {
@@ -172,7 +172,7 @@ function buildCryptoOperations() {
     oaep: (d) => ({ label: cryptoOptionalBuffer(d, 'label', 'RsaOaepParams') }),
     ecdhDerive: (d) => {
       const publicKey = cryptoRequired(d, 'public', 'EcdhKeyDeriveParams');
-      if (!(publicKey instanceof CryptoKey)) {
+      if (!isCryptoKey(publicKey)) {
         throw new TypeError('EcdhKeyDeriveParams.public must be a CryptoKey');
       }
       return { public: publicKey };
@@ -288,6 +288,7 @@ function checkCryptoUsages(algorithmName, type, usages) {
 // ---- CryptoKey
 
 let cryptoKeyRecord;
+let isCryptoKey;
 
 class CryptoKey {
   #record; // { type, extractable, algorithm (internal form), usages, handle }
@@ -295,8 +296,9 @@ class CryptoKey {
   #usages;
 
   static {
+    isCryptoKey = (value) => typeof value === 'object' && value !== null && #record in value;
     cryptoKeyRecord = (key, what) => {
-      if (!(key instanceof CryptoKey) || !(#record in key)) {
+      if (!isCryptoKey(key)) {
         throw new TypeError(what + ' must be a CryptoKey');
       }
       return key.#record;

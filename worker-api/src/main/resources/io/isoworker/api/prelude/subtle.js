@@ -20,7 +20,7 @@ function subtleDigest(algorithm, data) {
   return cryptoArrayBuffer(cryptoHost.digest(alg.name, cryptoBuffer(data, 'data')));
 }
 
-// The hash and salt length of a signature algorithm on a key.
+// The hash a signature uses: ECDSA's comes with the operation, the others' with the key (Ed25519 has none).
 function cryptoSignatureHash(alg, record) {
   if (alg.name === 'ECDSA') {
     return alg.hash;
@@ -83,11 +83,7 @@ function cryptoCipher(encrypt, alg, record, data) {
           'OperationError');
       }
       return cryptoHost.aesKw(encrypt, handle, data);
-    default: // RSA-OAEP
-      if (record.type !== (encrypt ? 'public' : 'private')) {
-        throw cryptoDomError('RSA-OAEP ' + (encrypt ? 'encrypts with a public' : 'decrypts with a private') +
-          ' key', 'InvalidAccessError');
-      }
+    default: // RSA-OAEP (the usages put encrypt and wrapKey on the public key only, decrypt on the private)
       return cryptoHost.rsaOaep(encrypt, record.algorithm.hash, handle, alg.label, data);
   }
 }
@@ -548,7 +544,15 @@ function subtleUnwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unw
 
 // ---- SubtleCrypto
 
+let isSubtleCrypto;
+
 class SubtleCrypto {
+  #brand;
+
+  static {
+    isSubtleCrypto = (value) => typeof value === 'object' && value !== null && #brand in value;
+  }
+
   constructor(token) {
     if (token !== INTERNAL) {
       illegalConstructor();
