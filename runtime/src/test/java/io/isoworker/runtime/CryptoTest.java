@@ -292,8 +292,11 @@ class CryptoTest {
                 await rejects('export a non-extractable key', () => subtle.exportKey('raw', verifyOnly), 'InvalidAccessError');
                 await rejects('an HMAC key for ECDSA', () => subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, jefe), 'InvalidAccessError');
                 await rejects('not a key', () => subtle.sign('HMAC', {}, jefe), 'TypeError');
+                await rejects('an object made from CryptoKey.prototype is not a key', () => subtle.sign('HMAC', Object.create(CryptoKey.prototype), jefe), 'TypeError');
+                throwsSync('CryptoKey getters check their receiver', () => Object.getOwnPropertyDescriptor(CryptoKey.prototype, 'type').get.call({}), 'TypeError');
+                await rejects('SubtleCrypto methods check their receiver', () => subtle.digest.call({}, 'SHA-256', jefe), 'TypeError');
                 await rejects('unknown format', () => subtle.exportKey('pem', key), 'TypeError');
-                """, 32);
+                """, 35);
     }
 
     @Test
@@ -550,6 +553,15 @@ class CryptoTest {
                 await rejects('raw point off the curve', () => subtle.importKey('raw', unhex('04' + ux + uy.slice(0, 62) + '00'), ecdsa256, true, ['verify']), 'DataError');
                 await rejects('jwk point off the curve', () => subtle.importKey('jwk', { ...jwkPublic, y: jwkPublic.x }, ecdsa256, true, ['verify']), 'DataError');
                 await rejects('garbage spki', () => subtle.importKey('spki', ascii('not der'), ecdsa256, true, ['verify']), 'DataError');
+                await check('host errors are plain DOMExceptions', async () => {
+                  try {
+                    await subtle.importKey('spki', ascii('not der'), ecdsa256, true, ['verify']);
+                    return 'resolved';
+                  } catch (e) {
+                    return (Object.getPrototypeOf(e) === DOMException.prototype && !/java|jdk|Exception/.test(e.message + e.stack))
+                      || e.message;
+                  }
+                });
                 await rejects('pkcs8 of another curve', () => subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign']), 'DataError');
                 await rejects('unknown curve', () => subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-192' }, true, ['sign']), 'NotSupportedError');
                 await rejects('sign is not a public key usage', () => subtle.importKey('raw', unhex('04' + ux + uy), ecdsa256, true, ['sign']), 'SyntaxError');
@@ -588,7 +600,7 @@ class CryptoTest {
                 await rejects('ECDH with a private key as public', () => subtle.deriveBits({ name: 'ECDH', public: bob.privateKey }, alice.privateKey, 256), 'InvalidAccessError');
                 await rejects('ECDH longer than the secret', () => subtle.deriveBits({ name: 'ECDH', public: bob.publicKey }, alice.privateKey, 512), 'OperationError');
                 await rejects('ECDH public is not a key', () => subtle.deriveBits({ name: 'ECDH', public: 'key' }, alice.privateKey, 256), 'TypeError');
-                """, 35);
+                """, 36);
     }
 
     @Test

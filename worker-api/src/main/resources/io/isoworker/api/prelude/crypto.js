@@ -53,7 +53,7 @@ function cryptoPromise(operation, required, method, self, args) {
       throw new TypeError("Failed to execute '" + method + "' on 'SubtleCrypto': " + required +
         ' arguments required, but only ' + args.length + ' present.');
     }
-    return Promise.resolve(operation(...args));
+    return Promise.resolve(operation.apply(undefined, args));
   } catch (e) {
     return Promise.reject(cryptoError(e));
   }
@@ -61,9 +61,12 @@ function cryptoPromise(operation, required, method, self, args) {
 
 // ---- algorithm normalization (WebCrypto 18.4)
 
+// Algorithm names match case-insensitively; the canonical spelling is looked up first, without lower-casing.
 const CRYPTO_ALGORITHM_NAMES = new Map(['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW', 'ECDH', 'ECDSA', 'Ed25519',
   'HKDF', 'HMAC', 'MD5', 'PBKDF2', 'RSA-OAEP', 'RSA-PSS', 'RSASSA-PKCS1-v1_5', 'SHA-1', 'SHA-256', 'SHA-384',
-  'SHA-512', 'X25519', 'NODE-ED25519'].map((name) => [name.toLowerCase(), name]));
+  'SHA-512', 'X25519', 'NODE-ED25519'].flatMap((name) => [[name, name], [name.toLowerCase(), name]]));
+// The dictionary of an algorithm given as a bare name: it has no members.
+const CRYPTO_NO_MEMBERS = Object.freeze({});
 const CRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 const CRYPTO_CURVES = new Set(['P-256', 'P-384', 'P-521']);
 
@@ -221,18 +224,24 @@ function buildCryptoOperations() {
 }
 
 function normalizeCryptoAlgorithm(algorithm, operation) {
+  let given;
+  let dict;
   if (typeof algorithm !== 'object' || algorithm === null) {
-    algorithm = { name: String(algorithm) };
+    given = String(algorithm);
+    dict = CRYPTO_NO_MEMBERS;
+  } else {
+    if (algorithm.name === undefined) {
+      throw new TypeError('Algorithm: name: Missing or not a string');
+    }
+    given = String(algorithm.name);
+    dict = algorithm;
   }
-  if (algorithm.name === undefined) {
-    throw new TypeError('Algorithm: name: Missing or not a string');
-  }
-  const name = CRYPTO_ALGORITHM_NAMES.get(String(algorithm.name).toLowerCase());
+  const name = CRYPTO_ALGORITHM_NAMES.get(given) || CRYPTO_ALGORITHM_NAMES.get(given.toLowerCase());
   const convert = name === undefined ? undefined : cryptoOperationTable(operation).get(name);
   if (convert === undefined) {
-    throw cryptoDomError('Unrecognized or unimplemented algorithm: ' + String(algorithm.name), 'NotSupportedError');
+    throw cryptoDomError('Unrecognized or unimplemented algorithm: ' + given, 'NotSupportedError');
   }
-  const normalized = convert(algorithm);
+  const normalized = convert(dict);
   normalized.name = name;
   return normalized;
 }
