@@ -3,6 +3,7 @@ package io.isoworker.api.host;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.UUID;
@@ -18,19 +19,29 @@ import org.graalvm.polyglot.Value;
  */
 public final class CryptoHost {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread, so that the event loops draw random bytes without contending for a lock. A DRBG
+     * (NIST SP 800-90A) has its own state per instance; the default NativePRNG shares one lock among all.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CryptoHost::newRandom);
     private static final byte[] EMPTY = new byte[0];
 
     @HostAccess.Export
     public ByteBuffer randomBytes(int length) {
         byte[] bytes = new byte[length];
-        RANDOM.nextBytes(bytes);
+        RANDOM.get().nextBytes(bytes);
         return ByteBuffer.wrap(bytes);
     }
 
+    /** A version 4 UUID (RFC 9562 5.4): 122 random bits. */
     @HostAccess.Export
     public String randomUUID() {
-        return UUID.randomUUID().toString();
+        byte[] bytes = new byte[16];
+        RANDOM.get().nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        return new UUID(buffer.getLong(), buffer.getLong()).toString();
     }
 
     /** @param algorithm SHA-1, SHA-256, SHA-384, SHA-512 or MD5 */
@@ -53,7 +64,7 @@ public final class CryptoHost {
     @HostAccess.Export
     public CryptoKeyHandle generateSecret(int bits) {
         byte[] bytes = new byte[bits / 8];
-        RANDOM.nextBytes(bytes);
+        RANDOM.get().nextBytes(bytes);
         return CryptoKeyHandle.secret(bytes);
     }
 
@@ -208,6 +219,14 @@ public final class CryptoHost {
     @HostAccess.Export
     public ByteBuffer agree(String kind, CryptoKeyHandle privateKey, CryptoKeyHandle publicKey, int bits) {
         return ByteBuffer.wrap(CryptoDerivation.agree(kind, privateKey, publicKey, bits));
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no DRBG", e);
+        }
     }
 
     /** The bytes of an ArrayBuffer; null or undefined read as no bytes. */
