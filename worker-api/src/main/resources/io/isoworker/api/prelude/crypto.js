@@ -61,10 +61,9 @@ function cryptoPromise(operation, required, method, self, args) {
 
 // ---- algorithm normalization (WebCrypto 18.4)
 
-// Algorithm names match case-insensitively; the canonical spelling is looked up first, without lower-casing.
-const CRYPTO_ALGORITHM_NAMES = new Map(['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW', 'ECDH', 'ECDSA', 'Ed25519',
-  'HKDF', 'HMAC', 'MD5', 'PBKDF2', 'RSA-OAEP', 'RSA-PSS', 'RSASSA-PKCS1-v1_5', 'SHA-1', 'SHA-256', 'SHA-384',
-  'SHA-512', 'X25519', 'NODE-ED25519'].flatMap((name) => [[name, name], [name.toLowerCase(), name]]));
+const CRYPTO_ALGORITHMS = ['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW', 'ECDH', 'ECDSA', 'Ed25519', 'HKDF', 'HMAC',
+  'MD5', 'PBKDF2', 'RSA-OAEP', 'RSA-PSS', 'RSASSA-PKCS1-v1_5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'X25519',
+  'NODE-ED25519'];
 // The dictionary of an algorithm given as a bare name: it has no members.
 const CRYPTO_NO_MEMBERS = Object.freeze({});
 const CRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
@@ -122,7 +121,9 @@ function cryptoOptionalBuffer(dict, member, what) {
 
 const CRYPTO_AES = ['AES-CBC', 'AES-CTR', 'AES-GCM', 'AES-KW'];
 const CRYPTO_RSA = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'];
-let cryptoOperations; // built on first use: most workers never call crypto.subtle
+// Built on first use: most workers never call crypto.subtle.
+let cryptoOperations;
+let cryptoAlgorithmNames;
 
 // For an operation, the algorithms it supports and their parameter conversion.
 function cryptoOperationTable(operation) {
@@ -130,6 +131,15 @@ function cryptoOperationTable(operation) {
     cryptoOperations = buildCryptoOperations();
   }
   return cryptoOperations[operation];
+}
+
+// The canonical spelling of an algorithm name, which matches case-insensitively (the canonical spelling itself is
+// found without lower-casing).
+function cryptoAlgorithmName(given) {
+  if (cryptoAlgorithmNames === undefined) {
+    cryptoAlgorithmNames = new Map(CRYPTO_ALGORITHMS.flatMap((name) => [[name, name], [name.toLowerCase(), name]]));
+  }
+  return cryptoAlgorithmNames.get(given) || cryptoAlgorithmNames.get(given.toLowerCase());
 }
 
 function buildCryptoOperations() {
@@ -236,7 +246,7 @@ function normalizeCryptoAlgorithm(algorithm, operation) {
     given = String(algorithm.name);
     dict = algorithm;
   }
-  const name = CRYPTO_ALGORITHM_NAMES.get(given) || CRYPTO_ALGORITHM_NAMES.get(given.toLowerCase());
+  const name = cryptoAlgorithmName(given);
   const convert = name === undefined ? undefined : cryptoOperationTable(operation).get(name);
   if (convert === undefined) {
     throw cryptoDomError('Unrecognized or unimplemented algorithm: ' + given, 'NotSupportedError');
