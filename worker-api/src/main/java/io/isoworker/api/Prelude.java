@@ -33,6 +33,8 @@ public final class Prelude {
             "body.js",
             "request.js",
             "response.js",
+            "crypto.js",
+            "subtle.js",
             "events.js",
             "structuredclone.js",
             "dispatch.js");

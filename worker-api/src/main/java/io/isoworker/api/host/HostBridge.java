@@ -23,6 +23,10 @@ public final class HostBridge {
     @HostAccess.Export
     public final TextCodecHost text = TextCodecHost.INSTANCE;
 
+    /** The Web Crypto primitives (prelude crypto.js). */
+    @HostAccess.Export
+    public final CryptoHost crypto = new CryptoHost();
+
     private Logger console = UNBOUND;
     private String scriptName = "-";
     private IsolateServices services;
