@@ -248,6 +248,13 @@ class BodyTest {
                     return [f.name, f.type, f.size, f.lastModified, f instanceof Blob, typeof now.lastModified,
                       Object.prototype.toString.call(f), missing];
                   },
+                  async structuredCloneOfBlobAndFile() {
+                    const blob = new Blob(['blob bytes'], { type: 'text/plain' });
+                    const file = new File(['file bytes'], 'f.txt', { type: 'x/y', lastModified: 7 });
+                    const [b, f] = structuredClone([blob, file]);
+                    return [b instanceof Blob, b !== blob, b.type, await b.text(), f instanceof File, f.name, f.type,
+                      f.lastModified, await f.text()];
+                  },
                   async formData() {
                     const fd = new FormData();
                     fd.append('a', '1');
@@ -275,6 +282,8 @@ class BodyTest {
         assertEquals(new JsonArray("[\"text/plain\", \"\", \"\"]"), r.getJsonArray("types"), r.encode());
         assertEquals(new JsonArray("[\"a\\nb\\nc\\n\", 4, \"TypeError\"]"), r.getJsonArray("endings"), r.encode());
         assertEquals(new JsonArray("[3, \"xyz\", [[120, 121], [122]]]"), r.getJsonArray("readers"), r.encode());
+        assertEquals(new JsonArray("[true, true, \"text/plain\", \"blob bytes\", true, \"f.txt\", \"x/y\", 7,"
+                + " \"file bytes\"]"), r.getJsonArray("structuredCloneOfBlobAndFile"), r.encode());
         assertEquals(new JsonArray("[\"dir/name.txt\", \"text/plain\", 3, 1234, true, \"number\", \"[object File]\","
                 + " \"TypeError\"]"), r.getJsonArray("file"), r.encode());
         assertEquals(new JsonArray("[[\"a\", \"b\", \"a\", \"c\"], \"blob\", \"x/y\", [\"1\", \"2\"],"

@@ -550,6 +550,12 @@ class StreamsTest {
                       flush(c) { c.enqueue('!'); } });
                     return collect(ReadableStream.from(['a', 'b']).pipeThrough(upper));
                   },
+                  async textStreams() {
+                    const bytes = ReadableStream.from(['h\u00e9', 'llo']).pipeThrough(new TextEncoderStream());
+                    const chunks = [];
+                    for await (const chunk of bytes.pipeThrough(new TextDecoderStream())) chunks.push(chunk);
+                    return chunks.join('');
+                  },
                   async identityTransformStreamDefault() {
                     return collect(ReadableStream.from([1, 2]).pipeThrough(new TransformStream()));
                   },
@@ -626,6 +632,7 @@ class StreamsTest {
                 r.getJsonArray("signalAborts"), r.encode());
         assertEquals(new JsonArray("[\"A\", \"B\", \"!\"]"), r.getJsonArray("pipeThrough"), r.encode());
         assertEquals(new JsonArray("[1, 2]"), r.getJsonArray("identityTransformStreamDefault"), r.encode());
+        assertEquals("h\u00e9llo", r.getString("textStreams"), r.encode());
         assertEquals(new JsonArray("[\"cannot\", \"cannot\"]"), r.getJsonArray("transformErrorErrorsBothSides"),
                 r.encode());
         assertEquals(new JsonArray("[[\"only\"], \"TypeError\"]"), r.getJsonArray("terminate"), r.encode());

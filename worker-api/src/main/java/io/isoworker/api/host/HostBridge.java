@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +18,14 @@ public final class HostBridge {
     public static final String CONSOLE_LOGGER_PREFIX = "worker.";
 
     private static final Logger UNBOUND = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + "-");
+
+    /** TextDecoder and UTF-8 decoding (prelude {@code encoding.js}). */
+    @HostAccess.Export
+    public final TextCodecHost text = TextCodecHost.INSTANCE;
+
+    /** The Web Crypto primitives (prelude crypto.js). */
+    @HostAccess.Export
+    public final CryptoHost crypto = new CryptoHost();
 
     private Logger console = UNBOUND;
     private String scriptName = "-";
@@ -105,13 +112,5 @@ public final class HostBridge {
     @HostAccess.Export
     public ByteBuffer utf8Encode(String text) {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Decodes an ArrayBuffer as UTF-8, replacing malformed sequences with U+FFFD. */
-    @HostAccess.Export
-    public String utf8Decode(Value buffer, int offset, int length) {
-        byte[] bytes = new byte[length];
-        buffer.readBuffer(offset, bytes, 0, length);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

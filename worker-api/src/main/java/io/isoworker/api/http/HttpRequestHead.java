@@ -21,6 +21,7 @@ public final class HttpRequestHead {
     private final String[] headerValues;
     private final ByteBuffer bytes;
     private final RequestBodySource source;
+    private final RequestCf cf;
 
     /**
      * @param body the whole request body, or {@code null} when the request has none
@@ -29,14 +30,27 @@ public final class HttpRequestHead {
         this(method, url, headers, body, null);
     }
 
-    /** A request whose body is streamed from {@code body} as the guest reads it. */
+    /**
+     * @param body the whole request body, or {@code null} when the request has none
+     * @param cf the connection facts for {@code request.cf}, or {@code null} to leave {@code request.cf} undefined
+     */
+    public HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer body,
+            RequestCf cf) {
+        this(method, url, headers, body, null, cf);
+    }
+
+    /**
+     * A request whose body is streamed from {@code body} as the guest reads it.
+     *
+     * @param cf the connection facts for {@code request.cf}, or {@code null} to leave {@code request.cf} undefined
+     */
     public static HttpRequestHead streamed(String method, String url, List<Map.Entry<String, String>> headers,
-            RequestBodySource body) {
-        return new HttpRequestHead(method, url, headers, null, Objects.requireNonNull(body, "body"));
+            RequestBodySource body, RequestCf cf) {
+        return new HttpRequestHead(method, url, headers, null, Objects.requireNonNull(body, "body"), cf);
     }
 
     private HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer bytes,
-            RequestBodySource source) {
+            RequestBodySource source, RequestCf cf) {
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         int n = headers.size();
@@ -49,6 +63,7 @@ public final class HttpRequestHead {
         }
         this.bytes = bytes;
         this.source = source;
+        this.cf = cf;
     }
 
     @HostAccess.Export
@@ -90,5 +105,36 @@ public final class HttpRequestHead {
     /** The streamed body, or {@code null}. */
     public RequestBodySource bodySource() {
         return source;
+    }
+
+    @HostAccess.Export
+    public boolean hasCf() {
+        return cf != null;
+    }
+
+    @HostAccess.Export
+    public String cfColo() {
+        return cf.colo();
+    }
+
+    @HostAccess.Export
+    public String cfHttpProtocol() {
+        return cf.httpProtocol();
+    }
+
+    @HostAccess.Export
+    public String cfTlsVersion() {
+        return cf.tlsVersion();
+    }
+
+    @HostAccess.Export
+    public String cfTlsCipher() {
+        return cf.tlsCipher();
+    }
+
+    /** The client's TCP round-trip time in milliseconds, or -1 when unknown. */
+    @HostAccess.Export
+    public double cfClientTcpRtt() {
+        return cf.clientTcpRtt();
     }
 }

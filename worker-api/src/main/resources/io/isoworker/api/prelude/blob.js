@@ -29,7 +29,9 @@ function blobOptions(options, what) {
 }
 
 let blobBytes; // (Blob) -> Uint8Array, the Blob's own bytes: never hand them to guest code
+let blobType;
 let isBlob;
+let cloneFile; // structuredClone's copy of a File (structuredclone.js registers it and cloneBlob)
 
 // The bytes of a sequence<BlobPart>.
 function blobPartsBytes(parts, endings, what) {
@@ -81,6 +83,7 @@ class Blob {
 
   static {
     blobBytes = (b) => b.#bytes;
+    blobType = (b) => b.#type;
     isBlob = (x) => x !== null && typeof x === 'object' && #bytes in x;
   }
 
@@ -152,9 +155,18 @@ function webUSVString(value) {
   return typeof s.toWellFormed === 'function' ? s.toWellFormed() : s;
 }
 
+// structuredClone's copy of a Blob: the bytes are immutable, so the copy shares them.
+function cloneBlob(blob) {
+  return new Blob(INTERNAL, { bytes: blobBytes(blob), type: blobType(blob) });
+}
+
 class File extends Blob {
   #name;
   #lastModified;
+
+  static {
+    cloneFile = (f) => new File([f], f.#name, { type: blobType(f), lastModified: f.#lastModified });
+  }
 
   constructor(fileBits, fileName, options = undefined) {
     if (arguments.length < 2) {
