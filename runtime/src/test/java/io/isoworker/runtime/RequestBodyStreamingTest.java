@@ -112,6 +112,15 @@ class RequestBodyStreamingTest {
     }
 
     @Test
+    void smallBodyReadBeforeDispatchIsAByteStreamToo() throws Exception {
+        HttpResponse<String> r = post("counter.localhost", "/byob", HttpRequest.BodyPublishers.ofByteArray(payload(1000)));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject answer = new JsonObject(r.body());
+        assertEquals(1000, answer.getInteger("total"), r.body());
+        assertEquals(true, answer.getBoolean("isStream"), r.body());
+    }
+
+    @Test
     void workerMayAnswerWithoutReadingTheBody() throws Exception {
         s.deploy("ignorer", """
                 export default { fetch(request) { return new Response('ignored ' + request.method); } };

@@ -1,5 +1,6 @@
 package io.isoworker.runtime.traffic;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrafficHandler.class);
     private static final String CF_CONNECTING_IP = "cf-connecting-ip";
+    /** Bodies up to this size with a Content-Length are read whole before dispatch; larger ones are streamed. */
+    static final int BUFFERED_BODY_MAX = 16 * 1024;
     private static final AtomicLong REQUEST_IDS = new AtomicLong(System.currentTimeMillis() << 16);
 
     private final ScriptRouter router;
@@ -68,28 +71,38 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         String length = req.headers().get("content-length");
         boolean hasBody = (length != null && !length.equals("0")) || req.headers().contains("transfer-encoding");
         if (!hasBody) {
-            dispatch(req, bundle, null);
+            dispatch(req, bundle, null, null);
             return;
         }
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > maxRequestBody) {
-                    jsonError(req.response(), 413, tooLargeMessage());
-                    return;
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 jsonError(req.response(), 400, "Invalid Content-Length.");
                 return;
             }
+            if (declared > maxRequestBody) {
+                jsonError(req.response(), 413, tooLargeMessage());
+                return;
+            }
         }
-        dispatch(req, bundle, new VertxRequestBody(req, maxRequestBody));
+        if (declared >= 0 && declared <= BUFFERED_BODY_MAX) {
+            // A small body of known length is read whole before the worker runs: one copy, no re-entries.
+            BoundedBody.read(req, maxRequestBody, () -> jsonError(req.response(), 413, tooLargeMessage()),
+                    () -> jsonError(req.response(), 400, "Invalid Content-Length."),
+                    body -> dispatch(req, bundle, ByteBuffer.wrap(body.getBytes()), null));
+            return;
+        }
+        dispatch(req, bundle, null, new VertxRequestBody(req, maxRequestBody));
     }
 
     private String tooLargeMessage() {
         return "Request body is larger than " + maxRequestBody + " bytes.";
     }
 
-    private void dispatch(HttpServerRequest req, WorkerBundle bundle, VertxRequestBody body) {
+    /** Exactly one of {@code bytes} (a small body, all there) and {@code body} (streamed) is set, or neither. */
+    private void dispatch(HttpServerRequest req, WorkerBundle bundle, ByteBuffer bytes, VertxRequestBody body) {
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
         HttpServerResponse response = req.response();
         Isolate isolate;
@@ -115,7 +128,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         VertxResponseSink sink = new VertxResponseSink(response, bundle.scriptName(), requestId);
         HttpRequestHead head;
         if (body == null) {
-            head = new HttpRequestHead(req.method().name(), url(req), headers, null, cf(req));
+            head = new HttpRequestHead(req.method().name(), url(req), headers, bytes, cf(req));
         } else {
             // The worker may answer before it reads the body: the rest is then dropped. A body past the limit
             // gets the 413 unless the worker has answered already.
