@@ -488,12 +488,16 @@ function rbcCloseAndRespond(c) {
   }
 }
 
+// ArrayBuffer's own methods, as they were before guest code ran.
+const STREAM_BUFFER_DETACHED = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached').get;
+const STREAM_BUFFER_TRANSFER = ArrayBuffer.prototype.transfer;
+
 function isDetachedBuffer(buffer) {
-  return buffer.detached === true;
+  return Reflect.apply(STREAM_BUFFER_DETACHED, buffer, []);
 }
 
 function transferArrayBuffer(buffer) {
-  return buffer.transfer();
+  return Reflect.apply(STREAM_BUFFER_TRANSFER, buffer, []);
 }
 
 function rbcEnqueueChunkToQueue(c, buffer, byteOffset, byteLength) {
@@ -979,6 +983,9 @@ class ReadableByteStreamController {
     if (!ArrayBuffer.isView(chunk)) {
       throw new TypeError("Failed to execute 'enqueue' on 'ReadableByteStreamController': parameter 1 is not of type 'ArrayBufferView'.");
     }
+    if (!(chunk.buffer instanceof ArrayBuffer)) {
+      throw new TypeError("chunk's buffer must be an ArrayBuffer");
+    }
     if (chunk.byteLength === 0) {
       throw new TypeError('chunk must have non-zero byteLength');
     }
@@ -1127,6 +1134,9 @@ class ReadableStreamBYOBReader {
       }
     } catch (e) {
       return Promise.reject(e);
+    }
+    if (!(view.buffer instanceof ArrayBuffer)) {
+      return Promise.reject(new TypeError("view's buffer must be an ArrayBuffer"));
     }
     if (view.byteLength === 0) {
       return Promise.reject(new TypeError('view must have non-zero byteLength'));
