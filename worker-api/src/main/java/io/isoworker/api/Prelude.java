@@ -21,6 +21,8 @@ public final class Prelude {
             "sandbox.js",
             "domexception.js",
             "encoding.js",
+            "url.js",
+            "urlsearchparams.js",
             "console.js",
             "headers.js",
             "streams.js",

@@ -20,6 +20,10 @@ public final class HostBridge {
 
     private static final Logger UNBOUND = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + "-");
 
+    /** UTS #46 domain to ASCII for the URL parser. */
+    @HostAccess.Export
+    public final IdnaHost idna = IdnaHost.INSTANCE;
+
     private Logger console = UNBOUND;
     private String scriptName = "-";
 
