@@ -1002,14 +1002,15 @@ function urlCannotHaveCredentialsOrPort(url) {
   return url.host === null || url.host === '' || url.scheme === 'file';
 }
 
-// A request URL from the host is nearly always already in serialized form; this recognizes that form so the parser
-// runs only when something needs normalizing.
-const URL_SERIALIZED_HTTP = /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z_-][a-z0-9_-]*(?::[1-9][0-9]{0,3})?\/[A-Za-z0-9!$%&'()*+,\-./:;=@_~[\]|]*(?:\?[A-Za-z0-9!$%&()*+,\-./:;=?@_~[\]|^`{}\\]*)?$/;
-const URL_NEEDS_PATH_WORK = /\/\.|%2e|%(?![0-9A-Fa-f]{2})|xn--|\/\.\.?(?:[/?]|$)/i;
+// A request URL from the host is nearly always already in serialized form; this recognizes that form so that the
+// parser runs only when something needs normalizing (case, dot segments, a default port, characters to encode).
+const URL_SERIALIZED_HTTP = /^(https?):\/\/(?:[a-z0-9_-]+\.)*[a-z_-][a-z0-9_-]*(?::([1-9][0-9]{0,3}))?\/[A-Za-z0-9!$%&'()*+,\-./:;=@_~[\]|]*(?:\?[A-Za-z0-9!$%&()*+,\-./:;=?@_~[\]|^`{}\\]*)?$/;
+const URL_DOT_SEGMENT_HINT = /\/\.|%2e/i;
 
 // The serialized form of an absolute URL string, or null when it does not parse.
 function urlHref(input) {
-  if (URL_SERIALIZED_HTTP.test(input) && !URL_NEEDS_PATH_WORK.test(input)) {
+  const m = URL_SERIALIZED_HTTP.exec(input);
+  if (m !== null && m[2] !== (m[1] === 'http' ? '80' : '443') && !URL_DOT_SEGMENT_HINT.test(input)) {
     return input;
   }
   const record = urlParse(toUSVString(input), null);

@@ -1,0 +1,255 @@
+package io.isoworker.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+/** URL, URLSearchParams, URLPattern and URL parsing in Request and Response, beyond what the WPT data covers. */
+class UrlTest {
+
+    static TestServer s;
+
+    /** Helpers every check worker gets: eq(actual, expected, label) and throws(fn, ErrorType, label). */
+    private static final String CHECKS = """
+            const failures = [];
+            let checks = 0;
+            function eq(actual, expected, label) {
+              checks++;
+              const a = JSON.stringify(actual);
+              const e = JSON.stringify(expected);
+              if (a !== e) {
+                failures.push(label + ': got ' + a + ', expected ' + e);
+              }
+            }
+            function throws(fn, type, label, message = undefined) {
+              checks++;
+              try {
+                fn();
+              } catch (err) {
+                if (!(err instanceof type)) {
+                  failures.push(label + ': threw ' + err);
+                } else if (message !== undefined && err.message !== message) {
+                  failures.push(label + ': message ' + JSON.stringify(err.message));
+                }
+                return;
+              }
+              failures.push(label + ': did not throw');
+            }
+            """;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s.close();
+    }
+
+    /** Deploys a worker running {@code body} (checks) in its fetch handler, and asserts that all of them passed. */
+    private static void assertChecks(String name, String body, int minimumChecks) throws Exception {
+        s.deploy(name, CHECKS + """
+                export default {
+                  async fetch(request) {
+                    try {
+                """ + body + """
+                    } catch (e) {
+                      failures.push('uncaught ' + e + ' ' + e.stack);
+                    }
+                    return Response.json({ checks, failures });
+                  },
+                };
+                """);
+        HttpResponse<String> r = s.get(name + ".localhost", "/");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject answer = new JsonObject(r.body());
+        assertEquals("[]", answer.getJsonArray("failures").encode());
+        assertTrue(answer.getInteger("checks") >= minimumChecks, "only " + answer.getInteger("checks") + " checks ran");
+    }
+
+    @Test
+    void urlBasics() throws Exception {
+        assertChecks("url-basics", """
+                const u = new URL('HTTPS://user:pa ss@Example.COM:443/a/./b/../c?q=1 2#frag ment');
+                eq(u.href, 'https://user:pa%20ss@example.com/a/c?q=1%202#frag%20ment', 'href');
+                eq([u.protocol, u.username, u.password, u.host, u.hostname, u.port, u.pathname, u.search, u.hash],
+                   ['https:', 'user', 'pa%20ss', 'example.com', 'example.com', '', '/a/c', '?q=1%202', '#frag%20ment'], 'components');
+                eq(u.origin, 'https://example.com', 'origin');
+                eq(String(u), u.href, 'toString');
+                eq(JSON.stringify({ u }), '{"u":"' + u.href + '"}', 'toJSON');
+                eq(Object.prototype.toString.call(u), '[object URL]', 'toStringTag');
+                eq(new URL('../x?y', 'http://h/a/b/c').href, 'http://h/a/x?y', 'relative');
+                eq(new URL('http://0x7f.1/').host, '127.0.0.1', 'hex IPv4');
+                eq(new URL('http://0300.0250.1.1/').host, '192.168.1.1', 'octal IPv4');
+                eq(new URL('http://4294967295/').host, '255.255.255.255', 'one-number IPv4');
+                throws(() => new URL('http://4294967296/'), TypeError, 'IPv4 out of range');
+                eq(new URL('http://[0:0:0:0:0:ffff:7f00:1]/').host, '[::ffff:7f00:1]', 'IPv6 compression');
+                eq(new URL('http://[1:0:0:2:0:0:0:3]/').host, '[1:0:0:2::3]', 'IPv6 longest run');
+                eq(new URL('http://[::127.0.0.1]/').host, '[::7f00:1]', 'IPv6 with IPv4');
+                eq(new URL('http://bücher.de/').host, 'xn--bcher-kva.de', 'IDNA');
+                eq(new URL('http://ＥＸＡＭＰＬＥ.com/').host, 'example.com', 'IDNA mapping');
+                throws(() => new URL('http://a\\u200db.com/'), TypeError, 'CheckJoiners');
+                eq(new URL('http://example.com:80/').port, '', 'default port');
+                eq(new URL('ws://x:81/').port, '81', 'port');
+                throws(() => new URL('http://x:65536/'), TypeError, 'port range');
+                eq(new URL('file:///C|/x').pathname, '/C:/x', 'drive letter');
+                eq(new URL('data:text/plain,a b').pathname, 'text/plain,a b', 'opaque path');
+                eq(new URL('sc://h/\\ud800').pathname, '/%EF%BF%BD', 'lone surrogate');
+                throws(() => new URL('/relative'), TypeError, 'relative without base', 'Invalid URL string.');
+                throws(() => new URL('http://x/', 'nope'), TypeError, 'bad base');
+                throws(() => new URL(), TypeError, 'no argument');
+                eq(URL.canParse('x', 'http://h/'), true, 'canParse');
+                eq(URL.canParse('x'), false, 'canParse without base');
+                eq(URL.parse('x'), null, 'parse failure');
+                eq(URL.parse('x', 'http://h/') instanceof URL, true, 'parse result');
+                eq(URL.parse('x', 'http://h/').href, 'http://h/x', 'parse href');
+                eq(typeof URL.createObjectURL, 'undefined', 'no createObjectURL');
+                const v = new URL('http://h/p');
+                v.protocol = 'https';
+                v.username = 'a b';
+                v.password = 'c@d';
+                v.hostname = 'Other.Host';
+                v.port = '8443';
+                v.pathname = 'x y';
+                v.search = 'a=1';
+                v.hash = 'h';
+                eq(v.href, 'https://a%20b:c%40d@other.host:8443/x%20y?a=1#h', 'setters');
+                v.host = 'h2:99';
+                eq(v.host, 'h2:99', 'host setter');
+                v.hash = '';
+                v.search = '';
+                eq(v.href, 'https://a%20b:c%40d@h2:99/x%20y', 'clear search and hash');
+                throws(() => { v.href = 'nope'; }, TypeError, 'href setter failure');
+                """, 36);
+    }
+
+    @Test
+    void searchParamsConstructionAndMethods() throws Exception {
+        assertChecks("usp-methods", """
+                const list = (p) => [...p];
+                eq(list(new URLSearchParams('?a=1&b=2&a=3')), [['a', '1'], ['b', '2'], ['a', '3']], 'string with ?');
+                eq(list(new URLSearchParams('a=b+c&%20d=%zz&=x&y&&')), [['a', 'b c'], [' d', '%zz'], ['', 'x'], ['y', '']], 'decoding');
+                eq(list(new URLSearchParams('%E2%82%AC=%FF')), [['€', '\\ufffd']], 'UTF-8 decoding');
+                eq(list(new URLSearchParams({ a: '1', b: 2 })), [['a', '1'], ['b', '2']], 'record');
+                eq(list(new URLSearchParams([['a', '1'], ['a', '2']])), [['a', '1'], ['a', '2']], 'sequence');
+                const other = new URLSearchParams('x=1');
+                const copy = new URLSearchParams(other);
+                other.append('y', '2');
+                eq(list(copy), [['x', '1']], 'copy is independent');
+                throws(() => new URLSearchParams([['a']]), TypeError, 'short pair');
+                throws(() => new URLSearchParams([['a', 'b', 'c']]), TypeError, 'long pair');
+                throws(() => new URLSearchParams([1]), TypeError, 'non-sequence pair');
+                eq(list(new URLSearchParams(null)), [['null', '']], 'null init');
+                eq(list(new URLSearchParams()), [], 'no init');
+                eq(list(new URLSearchParams(undefined)), [], 'undefined init');
+                eq(list(new URLSearchParams([['\\ud800', 'x']])), [['\\ufffd', 'x']], 'USVString');
+                const p = new URLSearchParams('a=1&b=2&a=3&c=4');
+                eq(p.size, 4, 'size');
+                eq(p.get('a'), '1', 'get');
+                eq(p.get('z'), null, 'get missing');
+                eq(p.getAll('a'), ['1', '3'], 'getAll');
+                eq(p.has('b'), true, 'has');
+                eq(p.has('a', '3'), true, 'has with value');
+                eq(p.has('a', '2'), false, 'has with other value');
+                p.delete('a', '3');
+                eq(p.toString(), 'a=1&b=2&c=4', 'delete with value');
+                p.delete('a', undefined);
+                eq(p.toString(), 'b=2&c=4', 'delete with undefined value deletes all');
+                p.append('b', '5');
+                p.set('b', '6');
+                eq(p.toString(), 'b=6&c=4', 'set replaces the first and removes the rest');
+                p.set('d', '7');
+                eq(p.toString(), 'b=6&c=4&d=7', 'set appends');
+                throws(() => p.append('x'), TypeError, 'append arity');
+                throws(() => p.get(), TypeError, 'get arity');
+                const q = new URLSearchParams('z=1&\\ufb03=2&\\ud83c\\udf08=3&a=4&z=0&a=5');
+                q.sort();
+                eq([...q.keys()], ['a', 'a', 'z', 'z', '\\ud83c\\udf08', '\\ufb03'], 'sort by code units');
+                eq([...q.values()].slice(0, 4), ['4', '5', '1', '0'], 'sort is stable');
+                eq(new URLSearchParams([['a b', 'c+d'], ['*-._', '~!\\'()'], ['€', '\\n']]).toString(),
+                   'a+b=c%2Bd&*-._=%7E%21%27%28%29&%E2%82%AC=%0A', 'serializer');
+                const seen = [];
+                const r = new URLSearchParams('a=1&b=2');
+                r.forEach(function (value, name, obj) { seen.push([name, value, obj === r, this.tag]); if (name === 'a') r.append('c', '3'); }, { tag: 't' });
+                eq(seen, [['a', '1', true, 't'], ['b', '2', true, 't'], ['c', '3', true, 't']], 'forEach is live');
+                throws(() => r.forEach(1), TypeError, 'forEach callback');
+                const it = r.entries();
+                eq(it.next(), { value: ['a', '1'], done: false }, 'iterator next');
+                r.delete('a');
+                eq(it.next(), { value: ['c', '3'], done: false }, 'iterator is live');
+                eq(it.next().done, true, 'iterator done');
+                eq(Object.prototype.toString.call(it), '[object URLSearchParams Iterator]', 'iterator tag');
+                eq(typeof it[Symbol.iterator], 'function', 'iterator is iterable');
+                eq(URLSearchParams.prototype[Symbol.iterator] === URLSearchParams.prototype.entries, true, '@@iterator');
+                eq(Object.prototype.toString.call(r), '[object URLSearchParams]', 'toStringTag');
+                eq(list(new URLSearchParams('a=1&b=2')).length, 2, 'spread');
+                """, 36);
+    }
+
+    @Test
+    void searchParamsAreLiveWithTheirUrl() throws Exception {
+        assertChecks("usp-live", """
+                const u = new URL('https://h/p?a=1&b=2#f');
+                const p = u.searchParams;
+                eq(u.searchParams === p, true, 'same object each time');
+                p.append('c', 'x y');
+                eq(u.href, 'https://h/p?a=1&b=2&c=x+y#f', 'append updates the URL');
+                eq(u.search, '?a=1&b=2&c=x+y', 'search');
+                u.search = '?z=9';
+                eq([...p], [['z', '9']], 'search setter updates the params');
+                u.href = 'https://h/other?k=v';
+                eq(p.get('k'), 'v', 'href setter updates the params');
+                eq(u.searchParams === p, true, 'still the same object');
+                p.delete('k');
+                eq(u.href, 'https://h/other', 'empty params remove the query');
+                eq(u.search, '', 'empty search');
+                u.search = '';
+                eq(p.size, 0, 'cleared search');
+                p.set('q', '1');
+                eq(u.href, 'https://h/other?q=1', 'set on an empty query');
+                const o = new URL('data:space ?x=1#f');
+                o.searchParams.delete('x');
+                eq(o.href, 'data:space%20#f', 'opaque path keeps its encoded space');
+                const e = new URL('http://h/?a=%20b');
+                e.searchParams.sort();
+                eq(e.search, '?a=+b', 'params rewrite the query in their serialization');
+                eq(new URL('http://h/?q=%E2%82%AC').searchParams.get('q'), '€', 'decoding');
+                """, 15);
+    }
+
+    @Test
+    void requestAndRedirectParseUrls() throws Exception {
+        assertChecks("url-request", """
+                eq(new Request('HTTP://EXAMPLE.com:80/a/../b?c d').url, 'http://example.com/b?c%20d', 'Request normalizes');
+                eq(new Request(new URL('https://h/x')).url, 'https://h/x', 'Request from a URL');
+                eq(new Request('https://h/x', { method: 'POST', body: 'x' }).url, 'https://h/x', 'Request with init');
+                throws(() => new Request('/relative'), TypeError, 'relative Request', 'Invalid URL: /relative');
+                throws(() => new Request('http://a b/'), TypeError, 'invalid Request URL', 'Invalid URL: http://a b/');
+                eq(new Request(new Request('https://H/y')).url, 'https://h/y', 'Request from a Request');
+                eq(new Request('https://h/x').clone().url, 'https://h/x', 'clone');
+                const r = Response.redirect('https://EXAMPLE.com/x y', 301);
+                eq([r.status, r.headers.get('location')], [301, 'https://example.com/x%20y'], 'redirect location');
+                throws(() => Response.redirect('/relative'), TypeError, 'relative redirect', 'Invalid URL: /relative');
+                throws(() => Response.redirect('https://h/', 200), RangeError, 'redirect status');
+                eq(request.url, 'http://url-request.localhost/', 'incoming URL');
+                eq(new URL(request.url).hostname, 'url-request.localhost', 'new URL(request.url)');
+                """, 12);
+    }
+
+    @Test
+    void incomingRequestUrlIsSerialized() throws Exception {
+        s.deploy("url-incoming", "export default { fetch(r) { return new Response(r.url + ' ' + r.url); } };");
+        assertEquals("http://url-incoming.localhost/a/c?x=1 http://url-incoming.localhost/a/c?x=1",
+                s.get("url-incoming.localhost", "/a/b/../c?x=1").body());
+        assertEquals("http://url-incoming.localhost:8787/%7e/x",
+                s.get("url-incoming.localhost:8787", "/%7e/x").body().split(" ")[0]);
+    }
+}
