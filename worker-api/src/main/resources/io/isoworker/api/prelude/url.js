@@ -651,8 +651,21 @@ function urlParse(input, base, url = null, override = 0) {
         }
         break;
 
-      case URL_AUTHORITY:
-        if (c === 0x40) {
+      case URL_AUTHORITY: {
+        let end = p;
+        while (end < n) {
+          const e = input.charCodeAt(end);
+          if (e === 0x40 || e === 0x2f || e === 0x3f || e === 0x23 || (special && e === 0x5c)) {
+            break;
+          }
+          end++;
+        }
+        if (end > p) {
+          buffer += input.slice(p, end);
+          p = end;
+        }
+        const d = p < n ? input.charCodeAt(p) : -1;
+        if (d === 0x40) {
           if (atSignSeen) {
             buffer = '%40' + buffer;
           }
@@ -670,24 +683,43 @@ function urlParse(input, base, url = null, override = 0) {
             }
           }
           buffer = '';
-        } else if (c === -1 || c === 0x2f || c === 0x3f || c === 0x23 || (special && c === 0x5c)) {
+        } else {
           if (atSignSeen && buffer === '') {
             return null;
           }
           p -= buffer.length + 1;
           buffer = '';
           state = URL_HOST;
-        } else {
-          buffer += input[p];
         }
         break;
+      }
 
       case URL_HOST:
-      case URL_HOSTNAME:
+      case URL_HOSTNAME: {
         if (override !== 0 && url.scheme === 'file') {
           p--;
           state = URL_FILE_HOST;
-        } else if (c === 0x3a && !insideBrackets) {
+          break;
+        }
+        let end = p;
+        while (end < n) {
+          const e = input.charCodeAt(end);
+          if ((e === 0x3a && !insideBrackets) || e === 0x2f || e === 0x3f || e === 0x23 || (special && e === 0x5c)) {
+            break;
+          }
+          if (e === 0x5b) {
+            insideBrackets = true;
+          } else if (e === 0x5d) {
+            insideBrackets = false;
+          }
+          end++;
+        }
+        if (end > p) {
+          buffer += input.slice(p, end);
+          p = end;
+        }
+        const d = p < n ? input.charCodeAt(p) : -1;
+        if (d === 0x3a) {
           if (buffer === '' || override === URL_HOSTNAME) {
             return null;
           }
@@ -698,7 +730,7 @@ function urlParse(input, base, url = null, override = 0) {
           url.host = parsed;
           buffer = '';
           state = URL_PORT;
-        } else if (c === -1 || c === 0x2f || c === 0x3f || c === 0x23 || (special && c === 0x5c)) {
+        } else {
           p--;
           if (buffer === '' && (special || (override !== 0 && (urlIncludesCredentials(url) || url.port !== null)))) {
             return null;
@@ -713,15 +745,9 @@ function urlParse(input, base, url = null, override = 0) {
           if (override !== 0) {
             return url;
           }
-        } else {
-          if (c === 0x5b) {
-            insideBrackets = true;
-          } else if (c === 0x5d) {
-            insideBrackets = false;
-          }
-          buffer += input[p];
         }
         break;
+      }
 
       case URL_PORT:
         if (urlIsDigit(c)) {
@@ -889,47 +915,51 @@ function urlParse(input, base, url = null, override = 0) {
         break;
       }
 
-      case URL_OPAQUE_PATH:
-        if (c === 0x3f || c === 0x23 || c === -1) {
-          // A space right before the query or fragment is encoded, so that it cannot end up trailing.
-          if (c !== -1 && buffer.charCodeAt(buffer.length - 1) === 0x20) {
-            url.path += urlPercentEncode(buffer.slice(0, -1), URL_C0_SET) + '%20';
-          } else {
-            url.path += urlPercentEncode(buffer, URL_C0_SET);
+      case URL_OPAQUE_PATH: {
+        let end = p;
+        while (end < n) {
+          const e = input.charCodeAt(end);
+          if (e === 0x3f || e === 0x23) {
+            break;
           }
-          buffer = '';
-          if (c === 0x3f) {
+          end++;
+        }
+        // A space right before the query or fragment is encoded, so that it cannot end up trailing.
+        if (end < n && end > p && input.charCodeAt(end - 1) === 0x20) {
+          url.path += urlPercentEncode(input.slice(p, end - 1), URL_C0_SET) + '%20';
+        } else {
+          url.path += urlPercentEncode(input.slice(p, end), URL_C0_SET);
+        }
+        p = end;
+        if (p < n) {
+          if (input.charCodeAt(p) === 0x3f) {
             url.query = '';
             state = URL_QUERY;
-          } else if (c === 0x23) {
+          } else {
             url.fragment = '';
             state = URL_FRAGMENT;
           }
-        } else {
-          buffer += input[p];
         }
         break;
+      }
 
-      case URL_QUERY:
-        if ((override === 0 && c === 0x23) || c === -1) {
-          url.query += urlPercentEncode(buffer, special ? URL_SPECIAL_QUERY_SET : URL_QUERY_SET);
-          buffer = '';
-          if (c === 0x23) {
-            url.fragment = '';
-            state = URL_FRAGMENT;
-          }
-        } else {
-          buffer += input[p];
+      case URL_QUERY: {
+        let end = override === 0 ? input.indexOf('#', p) : -1;
+        if (end < 0) {
+          end = n;
+        }
+        url.query += urlPercentEncode(input.slice(p, end), special ? URL_SPECIAL_QUERY_SET : URL_QUERY_SET);
+        p = end;
+        if (p < n) {
+          url.fragment = '';
+          state = URL_FRAGMENT;
         }
         break;
+      }
 
       case URL_FRAGMENT:
-        if (c === -1) {
-          url.fragment += urlPercentEncode(buffer, URL_FRAGMENT_SET);
-          buffer = '';
-        } else {
-          buffer += input[p];
-        }
+        url.fragment += urlPercentEncode(input.slice(p), URL_FRAGMENT_SET);
+        p = n;
         break;
     }
     if (p >= n) {
