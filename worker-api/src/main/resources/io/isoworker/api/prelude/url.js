@@ -153,12 +153,10 @@ function urlPercentDecode(s) {
   return out;
 }
 
-// Web IDL USVString conversion: ToString, then lone surrogates become U+FFFD.
-const URL_LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
+// Web IDL USVString conversion: ToString (which throws for symbols), then lone surrogates become U+FFFD.
 function toUSVString(value) {
   const s = typeof value === 'string' ? value : `${value}`;
-  return URL_LONE_SURROGATE.test(s) ? s.replace(new RegExp(URL_LONE_SURROGATE.source, 'g'), '\ufffd') : s;
+  return s.isWellFormed() ? s : s.toWellFormed();
 }
 
 // ---- Hosts
@@ -482,11 +480,40 @@ function urlTrimControlAndSpace(s) {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
+// Absolute special URLs whose every part is already in serialized form but for case and a default port: for them the
+// state machine's result is known. The last host label cannot be a number, and no path segment may be a dot segment.
+const URL_SIMPLE = /^(https?|wss?|ftp):\/\/((?:[a-z0-9_-]+\.)*[a-z_-][a-z0-9_-]*)(?::([0-9]{1,5}))?(\/[a-z0-9!$%&'()*+,\-./:;=@_~[\]|]*)?(?:\?([a-z0-9!$%&()*+,\-./:;=?@_~[\]|^`{}\\]*))?(?:#([a-z0-9!$%&'()*+,\-./:;=?@_~[\]|^{}\\#]*))?$/i;
+
+function urlParseSimple(input) {
+  const m = URL_SIMPLE.exec(input);
+  if (m === null || (m[4] !== undefined && URL_DOT_SEGMENT_HINT.test(m[4]))) {
+    return null;
+  }
+  const url = new UrlRecord();
+  url.scheme = m[1].toLowerCase();
+  url.host = m[2].toLowerCase();
+  if (m[3] !== undefined) {
+    const port = parseInt(m[3], 10);
+    if (port > 65535) {
+      return null;
+    }
+    url.port = port === URL_DEFAULT_PORTS.get(url.scheme) ? null : port;
+  }
+  url.path = m[4] === undefined ? [''] : m[4].slice(1).split('/');
+  url.query = m[5] === undefined ? null : m[5];
+  url.fragment = m[6] === undefined ? null : m[6];
+  return url;
+}
+
 // The basic URL parser. `input` is a USVString. Without `url` it parses into a new record and returns it, or null
 // on failure. With `url` and `override` (a state) it modifies `url` as the setters do; the result is then null on
 // failure and `url` otherwise.
 function urlParse(input, base, url = null, override = 0) {
   if (url === null) {
+    const simple = urlParseSimple(input);
+    if (simple !== null) {
+      return simple;
+    }
     url = new UrlRecord();
     input = urlTrimControlAndSpace(input);
   }
