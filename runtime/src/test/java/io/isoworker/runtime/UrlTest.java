@@ -245,6 +245,75 @@ class UrlTest {
     }
 
     @Test
+    void urlPattern() throws Exception {
+        assertChecks("url-pattern", """
+                const books = new URLPattern({ pathname: '/books/:id' });
+                eq([books.protocol, books.hostname, books.pathname, books.search, books.hash], ['*', '*', '/books/:id', '*', '*'], 'init getters');
+                const m = books.exec('https://example.com/books/123');
+                eq(m.pathname, { input: '/books/123', groups: { id: '123' } }, 'exec pathname');
+                eq(m.hostname, { input: 'example.com', groups: { 0: 'example.com' } }, 'exec wildcard hostname');
+                eq(m.inputs, ['https://example.com/books/123'], 'exec inputs');
+                eq(books.test('https://example.com/books/'), false, 'no match');
+                eq(books.exec('https://example.com/other'), null, 'exec no match');
+                eq(books.test('/books/7', 'https://example.com'), true, 'test with baseURL');
+                eq(books.exec({ pathname: '/books/8' }).inputs, [{ pathname: '/books/8' }], 'exec init inputs');
+                throws(() => books.test({ pathname: '/x' }, 'https://example.com'), TypeError, 'init with baseURL');
+                const full = new URLPattern('https://example.com/books/:id');
+                eq([full.protocol, full.username, full.password, full.hostname, full.port, full.pathname, full.search, full.hash],
+                   ['https', '*', '*', 'example.com', '', '/books/:id', '*', '*'], 'string getters');
+                const based = new URLPattern('/books/:id', 'https://example.com');
+                eq([based.protocol, based.hostname, based.pathname, based.search, based.hash], ['https', 'example.com', '/books/:id', '*', '*'], 'string with baseURL');
+                throws(() => new URLPattern('/books'), TypeError, 'relative string without base');
+                throws(() => new URLPattern({ pathname: '/x' }, 'https://example.com'), TypeError, 'init with base');
+                eq(new URLPattern({ pathname: '/files/*' }).exec({ pathname: '/files/a/b' }).pathname.groups, { 0: 'a/b' }, 'wildcard');
+                const digits = new URLPattern({ pathname: '/(\\\\d+)' });
+                eq([digits.pathname, digits.test({ pathname: '/123' }), digits.test({ pathname: '/abc' }), digits.hasRegExpGroups],
+                   ['/(\\\\d+)', true, false, true], 'regexp group');
+                eq(books.hasRegExpGroups, false, 'no regexp groups');
+                const named = new URLPattern({ pathname: '/foo/:bar(\\\\d+)' });
+                eq([named.pathname, named.exec({ pathname: '/foo/42' }).pathname.groups], ['/foo/:bar(\\\\d+)', { bar: '42' }], 'named regexp group');
+                const optional = new URLPattern({ pathname: '/books/:id?' });
+                eq([optional.test({ pathname: '/books' }), optional.test({ pathname: '/books/1' }), optional.test({ pathname: '/books/' })],
+                   [true, true, false], 'optional');
+                eq(optional.exec({ pathname: '/books' }).pathname.groups, { id: undefined }, 'unmatched group');
+                const plus = new URLPattern({ pathname: '/books/:id+' });
+                eq([plus.exec({ pathname: '/books/1/2' }).pathname.groups, plus.test({ pathname: '/books' })], [{ id: '1/2' }, false], 'one or more');
+                const star = new URLPattern({ pathname: '/books/:id*' });
+                eq([star.test({ pathname: '/books' }), star.exec({ pathname: '/books/a/b' }).pathname.groups], [true, { id: 'a/b' }], 'zero or more');
+                const group = new URLPattern({ pathname: '/product{/:type}?' });
+                eq([group.pathname, group.test({ pathname: '/product' }), group.exec({ pathname: '/product/shoes' }).pathname.groups],
+                   ['/product/:type?', true, { type: 'shoes' }], 'group with modifier');
+                eq([new URLPattern({ pathname: '/FOO' }, { ignoreCase: true }).test({ pathname: '/foo' }),
+                    new URLPattern({ pathname: '/FOO' }).test({ pathname: '/foo' })], [true, false], 'ignoreCase');
+                eq(new URLPattern('https://example.com/FOO', { ignoreCase: true }).test('https://example.com/foo'), true, 'ignoreCase with a string');
+                eq(new URLPattern({ hostname: ':sub.example.com' }).exec({ hostname: 'api.example.com' }).hostname.groups, { sub: 'api' }, 'hostname group');
+                const wide = new URLPattern('https://:sub.example.com:8080/api/:rest/x?q=:q#frag');
+                eq([wide.hostname, wide.port, wide.pathname, wide.search, wide.hash], [':sub.example.com', '8080', '/api/:rest/x', 'q=:q', 'frag'], 'all components');
+                const w = wide.exec('https://a.example.com:8080/api/y/x?q=1#frag');
+                eq([w.hostname.groups, w.pathname.groups, w.search.groups], [{ sub: 'a' }, { rest: 'y' }, { q: '1' }], 'all groups');
+                eq(new URLPattern('https://h/a/:b?c').pathname, '/a/:b?c', 'a ? after a group is a modifier');
+                eq(new URLPattern('https://example.com:443/').port, '', 'default port dropped');
+                const anyScheme = new URLPattern('*://example.com/*');
+                eq([anyScheme.protocol, anyScheme.test('http://example.com/x'), anyScheme.test('https://other.com/')], ['*', true, false], 'protocol wildcard');
+                eq(new URLPattern({ search: 'q=:q' }).exec('https://x/?q=hello').search.groups, { q: 'hello' }, 'search group');
+                const escaped = new URLPattern({ pathname: '/a\\\\:b' });
+                eq([escaped.pathname, escaped.test({ pathname: '/a:b' })], ['/a\\\\:b', true], 'escaped colon');
+                eq(new URLPattern({ hostname: '[\\\\:\\\\:1]' }).test('http://[::1]/'), true, 'IPv6 hostname');
+                const opaque = new URLPattern('data\\\\:foo*');
+                eq([opaque.protocol, opaque.pathname], ['data', 'foo*'], 'non-special scheme');
+                const empty = new URLPattern();
+                eq([empty.protocol, empty.pathname, empty.test('https://anything/x?y#z')], ['*', '*', true], 'empty pattern');
+                eq([new URLPattern({ pathname: '/:foo(.*)' }).pathname, new URLPattern({ pathname: '/(.*)' }).pathname,
+                    new URLPattern({ pathname: '/{:a}?' }).pathname], ['/:foo(.*)', '/*', '/{:a}?'], 'pattern strings');
+                throws(() => new URLPattern({ pathname: '/:a/:a' }), TypeError, 'duplicate names');
+                throws(() => new URLPattern({ pathname: '/(' }), TypeError, 'bad regexp');
+                throws(() => new URLPattern({ pathname: '/([a-' + 'z)' }), TypeError, 'invalid regexp');
+                eq(Object.prototype.toString.call(empty), '[object URLPattern]', 'toStringTag');
+                eq(new URLPattern({ pathname: '/caf\\u00e9' }).test('https://x/caf%C3%A9'), true, 'fixed text is canonicalized');
+                """, 40);
+    }
+
+    @Test
     void incomingRequestUrlIsSerialized() throws Exception {
         s.deploy("url-incoming", "export default { fetch(r) { return new Response(r.url + ' ' + r.url); } };");
         assertEquals("http://url-incoming.localhost/a/c?x=1 http://url-incoming.localhost/a/c?x=1",

@@ -23,6 +23,7 @@ public final class Prelude {
             "encoding.js",
             "url.js",
             "urlsearchparams.js",
+            "urlpattern.js",
             "console.js",
             "headers.js",
             "streams.js",
