@@ -314,6 +314,42 @@ class UrlTest {
     }
 
     @Test
+    void urlPatternParsingDetails() throws Exception {
+        assertChecks("url-pattern-details", """
+                const g = (p, c) => new URLPattern(...p)[c];
+                eq(g(['https://example.com/:name\\\\?foo'], 'pathname'), '/:name', 'escaped ? ends the pathname');
+                eq(g(['https://example.com/:name\\\\?foo'], 'search'), 'foo', 'search after an escaped ?');
+                eq(g(['https://example.com/:name?foo'], 'pathname'), '/:name?foo', '? after a name is a modifier');
+                eq(g([{ pathname: '{:foo}{(.*)}' }], 'pathname'), '{:foo}(.*)', 'grouping kept where needed');
+                eq(g([{ pathname: ':foo{}?bar' }], 'pathname'), '{:foo}bar', 'empty group dropped');
+                eq(g([{ pathname: '*\\\\/*' }], 'pathname'), '*/{*}', 'wildcard after a prefix');
+                eq(g([{ pathname: '/foo/(.*)?' }], 'pathname'), '/foo/*?', 'full wildcard as *');
+                eq(g([{ pathname: 'b', baseURL: 'https://example.com/foo/' }], 'pathname'), '/foo/b', 'relative pathname with baseURL');
+                eq(g([{ hostname: 'café.com' }], 'hostname'), 'xn--caf-dma.com', 'hostname text to ASCII');
+                eq(g([{ username: 'café' }], 'username'), 'caf%C3%A9', 'username text encoded');
+                eq(g([{ search: 'foo', baseURL: 'https://example.com/a/+/b' }], 'pathname'), '/a/\\\\+/b', 'baseURL parts escaped');
+                const sub = new URLPattern('http{s}?://{*.}?example.com/:product/:endpoint');
+                eq([sub.protocol, sub.hostname, sub.pathname], ['http{s}?', '{*.}?example.com', '/:product/:endpoint'], 'groups in a string');
+                const m = sub.exec('https://sub.example.com/foo/bar');
+                eq([m.hostname.groups, m.pathname.groups], [{ 0: 'sub' }, { product: 'foo', endpoint: 'bar' }], 'groups in a string match');
+                eq(new URLPattern('http://[:address]/').exec('http://[::1]/').hostname.groups, { address: '::1' }, 'IPv6 group');
+                eq(new URLPattern({ hostname: '[\\\\:\\\\:AB\\\\::num]' }).hostname, '[\\\\:\\\\:ab\\\\::num]', 'IPv6 text lowercased');
+                eq(new URLPattern({ pathname: '/foo/bar' }).test({ pathname: 'foo/bar', baseURL: 'https://example.com' }), true, 'init input with baseURL');
+                eq(new URLPattern({ protocol: 'javascript', pathname: 'var x = 1;' }).test('javascript:var x = 1;'), true, 'opaque pathname');
+                eq(new URLPattern({ pathname: '/([[a-z]--a])' }).test({ pathname: '/a' }), false, 'v flag class subtraction');
+                eq(new URLPattern({ pathname: '(foo)(.*)' }).exec({ pathname: 'foobarbaz' }).pathname.groups, { 0: 'foo', 1: 'barbaz' }, 'numbered groups');
+                throws(() => new URLPattern({ pathname: '/foo?bar' }), TypeError, 'a modifier after plain text');
+                throws(() => new URLPattern('/foo', ''), TypeError, 'empty base');
+                throws(() => new URLPattern('data:foobar'), TypeError, 'unescaped scheme colon');
+                throws(() => new URLPattern('https://{sub.}?example{.com/}foo'), TypeError, 'delimiter in hostname text');
+                throws(() => new URLPattern({ hostname: 'bad hostname' }), TypeError, 'bad hostname');
+                throws(() => new URLPattern({ protocol: '(café)' }), TypeError, 'non-ASCII regexp');
+                throws(() => new URLPattern({ pathname: '/x' }).exec({ pathname: '/x' }, 'https://example.com'), TypeError, 'exec with init and base');
+                eq(new URLPattern({ pathname: '*' }).exec('foo', 'not|a|valid|url'), null, 'invalid base in exec');
+                """, 27);
+    }
+
+    @Test
     void incomingRequestUrlIsSerialized() throws Exception {
         s.deploy("url-incoming", "export default { fetch(r) { return new Response(r.url + ' ' + r.url); } };");
         assertEquals("http://url-incoming.localhost/a/c?x=1 http://url-incoming.localhost/a/c?x=1",

@@ -432,6 +432,11 @@ function urlPatternCanonicalizeHostname(value) {
   if (value === '') {
     return value;
   }
+  // A delimiter in hostname text is an error here, where the hostname setter would cut the value short. An IPv6
+  // address is left to the host parser.
+  if (value[0] !== '[' && URL_FORBIDDEN_HOST.test(value)) {
+    throw urlPatternError("Invalid hostname '" + value + "'.");
+  }
   const url = urlPatternDummyUrl();
   if (urlParse(value, null, url, URL_HOSTNAME) === null) {
     throw urlPatternError("Invalid hostname '" + value + "'.");
@@ -450,14 +455,14 @@ function urlPatternCanonicalizeIPv6Hostname(value) {
   return result;
 }
 
+// Without a protocol (pattern text), a port is kept even when it is some scheme's default; the constructor drops a
+// pattern's port that is exactly its protocol's default.
 function urlPatternCanonicalizePort(value, protocol = undefined) {
   if (value === '') {
     return value;
   }
   const url = urlPatternDummyUrl();
-  if (protocol !== undefined) {
-    url.scheme = protocol;
-  }
+  url.scheme = protocol === undefined ? 'dummy' : protocol;
   if (urlParse(value, null, url, URL_PORT) === null) {
     throw urlPatternError("Invalid port '" + value + "'.");
   }
