@@ -55,7 +55,7 @@ class Request {
       this.#cf = input.#cf;
       inputBody = input.#body;
     } else {
-      const url = toUSVString(input);
+      const url = urlToUSVString(input);
       const href = urlHref(url);
       if (href === null) {
         throw new TypeError('Invalid URL: ' + url);

@@ -63,7 +63,7 @@ class Response {
   }
 
   static redirect(url, status = 302) {
-    url = toUSVString(url);
+    url = urlToUSVString(url);
     const href = urlHref(url);
     if (href === null) {
       throw new TypeError('Invalid URL: ' + url);

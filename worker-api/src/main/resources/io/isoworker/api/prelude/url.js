@@ -154,7 +154,7 @@ function urlPercentDecode(s) {
 }
 
 // Web IDL USVString conversion: ToString (which throws for symbols), then lone surrogates become U+FFFD.
-function toUSVString(value) {
+function urlToUSVString(value) {
   const s = typeof value === 'string' ? value : `${value}`;
   return s.isWellFormed() ? s : s.toWellFormed();
 }
@@ -1070,7 +1070,7 @@ function urlHref(input) {
   if (m !== null && m[2] !== (m[1] === 'http' ? '80' : '443') && !URL_DOT_SEGMENT_HINT.test(input)) {
     return input;
   }
-  const record = urlParse(toUSVString(input), null);
+  const record = urlParse(urlToUSVString(input), null);
   return record === null ? null : urlSerialize(record);
 }
 
@@ -1106,10 +1106,10 @@ class URL {
       this.#url = base;
       return;
     }
-    url = toUSVString(url);
+    url = urlToUSVString(url);
     let baseRecord = null;
     if (base !== undefined) {
-      baseRecord = urlParse(toUSVString(base), null);
+      baseRecord = urlParse(urlToUSVString(base), null);
       if (baseRecord === null) {
         throw new TypeError('Invalid base URL string.');
       }
@@ -1140,10 +1140,10 @@ class URL {
   }
 
   static #parseRecord(url, base) {
-    url = toUSVString(url);
+    url = urlToUSVString(url);
     let baseRecord = null;
     if (base !== undefined) {
-      baseRecord = urlParse(toUSVString(base), null);
+      baseRecord = urlParse(urlToUSVString(base), null);
       if (baseRecord === null) {
         return null;
       }
@@ -1156,7 +1156,7 @@ class URL {
   }
 
   set href(value) {
-    const record = urlParse(toUSVString(value), null);
+    const record = urlParse(urlToUSVString(value), null);
     if (record === null) {
       throw new TypeError('Invalid URL string.');
     }
@@ -1173,7 +1173,7 @@ class URL {
   }
 
   set protocol(value) {
-    urlParse(toUSVString(value) + ':', null, this.#url, URL_SCHEME_START);
+    urlParse(urlToUSVString(value) + ':', null, this.#url, URL_SCHEME_START);
   }
 
   get username() {
@@ -1181,7 +1181,7 @@ class URL {
   }
 
   set username(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     if (!urlCannotHaveCredentialsOrPort(this.#url)) {
       this.#url.username = urlPercentEncode(value, URL_USERINFO_SET);
     }
@@ -1192,7 +1192,7 @@ class URL {
   }
 
   set password(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     if (!urlCannotHaveCredentialsOrPort(this.#url)) {
       this.#url.password = urlPercentEncode(value, URL_USERINFO_SET);
     }
@@ -1207,7 +1207,7 @@ class URL {
   }
 
   set host(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     if (typeof this.#url.path !== 'string') {
       urlParse(value, null, this.#url, URL_HOST);
     }
@@ -1218,7 +1218,7 @@ class URL {
   }
 
   set hostname(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     if (typeof this.#url.path !== 'string') {
       urlParse(value, null, this.#url, URL_HOSTNAME);
     }
@@ -1229,7 +1229,7 @@ class URL {
   }
 
   set port(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     if (urlCannotHaveCredentialsOrPort(this.#url)) {
       return;
     }
@@ -1245,7 +1245,7 @@ class URL {
   }
 
   set pathname(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     const url = this.#url;
     if (typeof url.path === 'string') {
       return;
@@ -1260,7 +1260,7 @@ class URL {
   }
 
   set search(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     const url = this.#url;
     if (value === '') {
       url.query = null;
@@ -1285,7 +1285,7 @@ class URL {
   }
 
   set hash(value) {
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     const url = this.#url;
     if (value === '') {
       url.fragment = null;

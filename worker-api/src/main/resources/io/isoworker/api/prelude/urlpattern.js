@@ -814,7 +814,7 @@ function urlPatternInitFrom(value) {
   for (const name of ['baseURL', 'hash', 'hostname', 'password', 'pathname', 'port', 'protocol', 'search', 'username']) {
     const member = value[name];
     if (member !== undefined) {
-      init[name] = toUSVString(member);
+      init[name] = urlToUSVString(member);
     }
   }
   return init;
@@ -832,13 +832,13 @@ class URLPattern {
       options = baseURL;
       baseURL = undefined;
     } else {
-      baseURL = toUSVString(baseURL);
+      baseURL = urlToUSVString(baseURL);
     }
     const ignoreCase = options !== undefined && options !== null && Boolean(options.ignoreCase);
     let init;
     if (typeof input === 'string' || (input !== undefined && input !== null && typeof input !== 'object'
         && typeof input !== 'function')) {
-      init = urlPatternParseConstructorString(toUSVString(input));
+      init = urlPatternParseConstructorString(urlToUSVString(input));
       if (baseURL === undefined && init.protocol === undefined) {
         throw urlPatternError("Relative constructor string '" + input + "' must have a base URL passed as the second argument.");
       }
@@ -905,11 +905,11 @@ class URLPattern {
     const inputs = [];
     if (typeof input === 'string' || (input !== undefined && input !== null && typeof input !== 'object'
         && typeof input !== 'function')) {
-      input = toUSVString(input);
+      input = urlToUSVString(input);
       inputs.push(input);
       let base = null;
       if (baseURL !== undefined) {
-        baseURL = toUSVString(baseURL);
+        baseURL = urlToUSVString(baseURL);
         base = urlParse(baseURL, null);
         if (base === null) {
           return null;

@@ -1,6 +1,6 @@
 // URLSearchParams (URL Standard) and the application/x-www-form-urlencoded parser and serializer.
 
-function formDecode(s) {
+function formUrlencodedDecode(s) {
   if (s.indexOf('+') >= 0) {
     s = s.replace(/\+/g, ' ');
   }
@@ -20,9 +20,9 @@ function formUrlencodedParse(input) {
     if (end > start) {
       const eq = input.indexOf('=', start);
       if (eq >= 0 && eq < end) {
-        list.push([formDecode(input.slice(start, eq)), formDecode(input.slice(eq + 1, end))]);
+        list.push([formUrlencodedDecode(input.slice(start, eq)), formUrlencodedDecode(input.slice(eq + 1, end))]);
       } else {
-        list.push([formDecode(input.slice(start, end)), '']);
+        list.push([formUrlencodedDecode(input.slice(start, end)), '']);
       }
     }
     start = end + 1;
@@ -86,14 +86,14 @@ class URLSearchParams {
           if (items.length !== 2) {
             throw new TypeError("Failed to construct 'URLSearchParams': Sequence initializer must only contain pair elements");
           }
-          this.#list.push([toUSVString(items[0]), toUSVString(items[1])]);
+          this.#list.push([urlToUSVString(items[0]), urlToUSVString(items[1])]);
         }
       } else {
         const record = new Map();
         for (const key of Reflect.ownKeys(init)) {
           const desc = Reflect.getOwnPropertyDescriptor(init, key);
           if (desc !== undefined && desc.enumerable) {
-            record.set(toUSVString(key), toUSVString(init[key]));
+            record.set(urlToUSVString(key), urlToUSVString(init[key]));
           }
         }
         for (const entry of record) {
@@ -102,7 +102,7 @@ class URLSearchParams {
       }
       return;
     }
-    init = toUSVString(init);
+    init = urlToUSVString(init);
     this.#list = formUrlencodedParse(init.charCodeAt(0) === 0x3f ? init.slice(1) : init);
   }
 
@@ -120,17 +120,17 @@ class URLSearchParams {
 
   append(name, value) {
     urlSearchParamsArity('append', 2, arguments.length);
-    this.#list.push([toUSVString(name), toUSVString(value)]);
+    this.#list.push([urlToUSVString(name), urlToUSVString(value)]);
     this.#update();
   }
 
   delete(name, value = undefined) {
     urlSearchParamsArity('delete', 1, arguments.length);
-    name = toUSVString(name);
+    name = urlToUSVString(name);
     if (value === undefined) {
       this.#list = this.#list.filter((p) => p[0] !== name);
     } else {
-      value = toUSVString(value);
+      value = urlToUSVString(value);
       this.#list = this.#list.filter((p) => p[0] !== name || p[1] !== value);
     }
     this.#update();
@@ -138,7 +138,7 @@ class URLSearchParams {
 
   get(name) {
     urlSearchParamsArity('get', 1, arguments.length);
-    name = toUSVString(name);
+    name = urlToUSVString(name);
     const list = this.#list;
     for (let i = 0; i < list.length; i++) {
       if (list[i][0] === name) {
@@ -150,7 +150,7 @@ class URLSearchParams {
 
   getAll(name) {
     urlSearchParamsArity('getAll', 1, arguments.length);
-    name = toUSVString(name);
+    name = urlToUSVString(name);
     const values = [];
     for (const p of this.#list) {
       if (p[0] === name) {
@@ -162,18 +162,18 @@ class URLSearchParams {
 
   has(name, value = undefined) {
     urlSearchParamsArity('has', 1, arguments.length);
-    name = toUSVString(name);
+    name = urlToUSVString(name);
     if (value === undefined) {
       return this.#list.some((p) => p[0] === name);
     }
-    value = toUSVString(value);
+    value = urlToUSVString(value);
     return this.#list.some((p) => p[0] === name && p[1] === value);
   }
 
   set(name, value) {
     urlSearchParamsArity('set', 2, arguments.length);
-    name = toUSVString(name);
-    value = toUSVString(value);
+    name = urlToUSVString(name);
+    value = urlToUSVString(value);
     const list = this.#list;
     const i = list.findIndex((p) => p[0] === name);
     if (i < 0) {
