@@ -428,13 +428,15 @@ function urlPatternCanonicalizeUserinfo(value) {
   return value === '' ? value : urlPercentEncode(value, URL_USERINFO_SET);
 }
 
+const URLPATTERN_FORBIDDEN_HOSTNAME = /[\x00 #/:<>?@[\\\]^|]/;
+
 function urlPatternCanonicalizeHostname(value) {
   if (value === '') {
     return value;
   }
   // A delimiter in hostname text is an error here, where the hostname setter would cut the value short. An IPv6
-  // address is left to the host parser.
-  if (value[0] !== '[' && URL_FORBIDDEN_HOST.test(value)) {
+  // address is left to the host parser; tabs and newlines are removed by it.
+  if (value[0] !== '[' && URLPATTERN_FORBIDDEN_HOSTNAME.test(value)) {
     throw urlPatternError("Invalid hostname '" + value + "'.");
   }
   const url = urlPatternDummyUrl();
