@@ -138,6 +138,8 @@ class UrlTest {
                 eq(list(new URLSearchParams('?a=1&b=2&a=3')), [['a', '1'], ['b', '2'], ['a', '3']], 'string with ?');
                 eq(list(new URLSearchParams('a=b+c&%20d=%zz&=x&y&&')), [['a', 'b c'], [' d', '%zz'], ['', 'x'], ['y', '']], 'decoding');
                 eq(list(new URLSearchParams('%E2%82%AC=%FF')), [['€', '\\ufffd']], 'UTF-8 decoding');
+                eq(list(new URLSearchParams('%EF%BB%BFa=%EF%BB%BF')), [['\\ufeffa', '\\ufeff']], 'a BOM is kept');
+                eq(list(new URLSearchParams('a=%C3%A9' + 'x'.repeat(300))), [['a', 'é' + 'x'.repeat(300)]], 'long non-ASCII value');
                 eq(list(new URLSearchParams({ a: '1', b: 2 })), [['a', '1'], ['b', '2']], 'record');
                 eq(list(new URLSearchParams([['a', '1'], ['a', '2']])), [['a', '1'], ['a', '2']], 'sequence');
                 const other = new URLSearchParams('x=1');
@@ -191,7 +193,7 @@ class UrlTest {
                 eq(URLSearchParams.prototype[Symbol.iterator] === URLSearchParams.prototype.entries, true, '@@iterator');
                 eq(Object.prototype.toString.call(r), '[object URLSearchParams]', 'toStringTag');
                 eq(list(new URLSearchParams('a=1&b=2')).length, 2, 'spread');
-                """, 39);
+                """, 41);
     }
 
     @Test

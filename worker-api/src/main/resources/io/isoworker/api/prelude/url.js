@@ -127,7 +127,6 @@ function urlPercentDecode(s) {
   const bytes = utf8Encode(s);
   const n = bytes.length;
   let j = 0;
-  let ascii = true;
   for (let i = 0; i < n; i++) {
     let b = bytes[i];
     if (b === 0x25 && i + 2 < n) {
@@ -138,19 +137,12 @@ function urlPercentDecode(s) {
         i += 2;
       }
     }
-    if (b >= 0x80) {
-      ascii = false;
-    }
     bytes[j++] = b;
   }
-  if (!ascii) {
-    return host.utf8Decode(bytes.buffer, 0, j);
-  }
-  let out = '';
-  for (let i = 0; i < j; i += 8192) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(j, i + 8192)));
-  }
-  return out;
+  // utf8Decode drops a leading BOM; here it is content.
+  const bom = j >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = utf8Decode(bytes.subarray(0, j));
+  return bom ? '\ufeff' + text : text;
 }
 
 // Web IDL USVString conversion: ToString (which throws for symbols), then lone surrogates become U+FFFD.
