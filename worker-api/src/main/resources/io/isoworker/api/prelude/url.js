@@ -1080,15 +1080,9 @@ function urlDefineInterface(cls, name) {
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, configurable: true });
 }
 
-let urlRecordOf;
-
 class URL {
   #url;
   #searchParams = null;
-
-  static {
-    urlRecordOf = (u) => u.#url;
-  }
 
   constructor(url, base = undefined) {
     if (arguments.length === 0) {
