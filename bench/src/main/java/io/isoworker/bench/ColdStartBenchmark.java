@@ -88,7 +88,7 @@ public class ColdStartBenchmark {
         }
         server = BenchServer.start(8);
         try {
-            server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.SOURCE);
+            server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.HELLO);
             versionId = server.deploy(SCRIPT, source(versionCounter));
             traffic = server.connect();
             coldRequest = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");

@@ -1,6 +1,7 @@
 package io.isoworker.bench;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -10,6 +11,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * in flight, so the time is the client-side round trip. {@link #latency} gives the distribution, {@link #throughput}
  * the requests per second of a closed loop (one request in flight per thread; {@code -t N} for more).
  *
+ * <p>The {@code worker} parameter picks the script: {@code hello} answers a short text; {@code api} does what a small
+ * API worker does on every request: parses {@code request.url} with {@code new URL}, reads a query parameter and three
+ * headers, and answers with {@code Response.json}. The goal is {@code api} at 0.7x or more of {@code hello}'s
+ * throughput.
+ *
  * <p>Warm-up is long on purpose: on 2 cores the JVM is still compiling the Graal compiler itself (it runs as Java
  * code on a stock JDK) and Vert.x for 25-45 s of load: the mean latency was 0.6-1.6 ms in the second 5 s and
  * settled near 0.05-0.06 ms only after that (docs/benchmarks.md).
@@ -39,9 +46,28 @@ public class WarmDispatchBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmDispatchBenchmark.class);
 
-    static final String SCRIPT = "hello";
-    static final String SOURCE = "export default { fetch(request) { return new Response('hello ' + request.method + ' '"
+    static final String HELLO = "export default { fetch(request) { return new Response('hello ' + request.method + ' '"
             + " + request.url, { headers: { 'content-type': 'text/plain' } }); } };";
+    static final String API = """
+            export default {
+              fetch(request) {
+                const url = new URL(request.url);
+                return Response.json({
+                  path: url.pathname,
+                  q: url.searchParams.get('q'),
+                  agent: request.headers.get('user-agent'),
+                  accept: request.headers.get('accept'),
+                  id: request.headers.get('x-request-id'),
+                });
+              },
+            };
+            """;
+    static final String API_PATH = "/v1/items?q=42";
+    static final String API_ANSWER = "{\"path\":\"/v1/items\",\"q\":\"42\",\"agent\":\"isoworker-bench\","
+            + "\"accept\":\"application/json\",\"id\":\"r-1\"}";
+
+    @Param({"hello", "api"})
+    public String worker;
 
     private BenchServer server;
     private byte[] request;
@@ -70,8 +96,16 @@ public class WarmDispatchBenchmark {
     public void startServer() throws Exception {
         server = BenchServer.start(8);
         try {
-            server.deploy(SCRIPT, SOURCE);
-            request = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");
+            if (worker.equals("hello")) {
+                server.deploy(worker, HELLO);
+                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
+            } else if (worker.equals("api")) {
+                server.deploy(worker, API);
+                request = LoopbackHttpClient.request("GET", BenchServer.host(worker), API_PATH, Map.of(
+                        "user-agent", "isoworker-bench", "accept", "application/json", "x-request-id", "r-1"), null);
+            } else {
+                throw new IllegalArgumentException("worker is 'hello' or 'api', not '" + worker + "'");
+            }
             try (LoopbackHttpClient first = server.connect()) {
                 check(first);
             }
@@ -86,7 +120,7 @@ public class WarmDispatchBenchmark {
     void check(LoopbackHttpClient client) throws IOException {
         int status = client.exchange(request);
         String body = client.bodyText();
-        String expected = "hello GET http://" + BenchServer.host(SCRIPT) + "/";
+        String expected = worker.equals("hello") ? "hello GET http://" + BenchServer.host(worker) + "/" : API_ANSWER;
         if (status != 200 || !body.equals(expected)) {
             throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + body + "', expected '"
                     + expected + "'");

@@ -13,9 +13,9 @@ import io.isoworker.api.host.HostBridge;
 
 /**
  * A sandboxed context with the prelude evaluated and no worker in it yet: what the pre-warmed pool holds. Loading a
- * worker ({@link #load}) is the only work left on a cold start.
+ * worker ({@link #load}) is the only work left on a cold start. Outside this package it can only be closed.
  */
-final class BlankContext {
+public final class BlankContext implements AutoCloseable {
 
     final Context context;
     final ModuleFileSystem fileSystem;
@@ -37,6 +37,7 @@ final class BlankContext {
      */
     Value load(WorkerBundle bundle, Watchdog watchdog, Duration startupLimit) throws ScriptLoadException {
         host.bindScript(bundle.scriptName());
+        host.advanceClock();
         fileSystem.mount(bundle);
         String bindings = bindingsJson(bundle.bindings());
         Watchdog.Slot slot = watchdog.slot();
@@ -105,6 +106,11 @@ final class BlankContext {
             return source.getURI().getPath().substring(WorkerBundle.MODULE_ROOT.length());
         }
         return source.getName();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
     }
 
     void closeQuietly() {

@@ -1,9 +1,14 @@
 package io.isoworker.isolate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.graalvm.polyglot.PolyglotException;
@@ -11,6 +16,7 @@ import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isoworker.api.host.IsolateServices;
 import io.isoworker.api.host.ResponseBridge;
 import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.ResponseSink;
@@ -22,6 +28,10 @@ import io.isoworker.api.http.ResponseSink;
  * <p>Every method except {@link #retire} must be called on the owner thread. Entering guest code arms the
  * watchdog; a request that runs over its CPU budget cancels the whole context, and every request still in flight on
  * it gets a 503.
+ *
+ * <p>Timers, I/O completions and {@code waitUntil} work re-enter the guest on the owner thread through the
+ * isolate's {@link IsolateServices}. A retired isolate closes once its in-flight requests and background work are
+ * done; its pending timers are then dropped.
  */
 public final class Isolate {
 
@@ -34,20 +44,27 @@ public final class Isolate {
     private final Watchdog watchdog;
     private final long requestBudgetNanos;
     private final Executor owner;
+    private final ScheduledExecutorService timerClock;
+    private final Value fireTimer;
+    private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
+    private int background;
     private final List<TrackedSink> inFlight = new ArrayList<>();
     private final AtomicBoolean cpuExceeded = new AtomicBoolean();
     private boolean retired;
     private boolean closed;
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
-            Executor owner) {
+            Executor owner, ScheduledExecutorService timerClock) {
         this.bundle = bundle;
         this.ctx = ctx;
         this.worker = worker;
         this.dispatchFetch = ctx.internals.getMember("dispatchFetch");
+        this.fireTimer = ctx.internals.getMember("fireTimer");
         this.watchdog = watchdog;
         this.requestBudgetNanos = requestBudgetNanos;
         this.owner = owner;
+        this.timerClock = timerClock;
+        ctx.host.bind(new Services());
     }
 
     public WorkerBundle bundle() {
@@ -78,6 +95,7 @@ public final class Isolate {
         }
         Watchdog.Slot slot = watchdog.slot();
         slot.arm(requestBudgetNanos, this::cancelForCpu);
+        ctx.host.advanceClock();
         try {
             callback.run();
         } catch (PolyglotException e) {
@@ -108,6 +126,7 @@ public final class Isolate {
             return;
         }
         closed = true;
+        cancelTimers();
         ctx.closeQuietly();
         List<TrackedSink> victims = new ArrayList<>(inFlight);
         inFlight.clear();
@@ -118,18 +137,88 @@ public final class Isolate {
 
     /** Stops taking requests and closes once the in-flight ones are done. Any thread. */
     void retire() {
-        owner.execute(() -> {
-            retired = true;
-            if (inFlight.isEmpty()) {
-                close();
-            }
-        });
+        try {
+            owner.execute(() -> {
+                retired = true;
+                closeIfIdle();
+            });
+        } catch (RejectedExecutionException e) {
+            // the owner thread is gone (server shutdown): nothing runs on this context any more
+            close();
+        }
+    }
+
+    private void closeIfIdle() {
+        if (retired && inFlight.isEmpty() && background == 0) {
+            close();
+        }
     }
 
     private void close() {
         if (!closed) {
             closed = true;
+            cancelTimers();
             ctx.closeQuietly();
+        }
+    }
+
+    private void cancelTimers() {
+        for (ScheduledFuture<?> t : timers.values()) {
+            t.cancel(false);
+        }
+        timers.clear();
+    }
+
+    /** Runs on the owner thread whatever thread it is called from. */
+    private void onOwner(Runnable task) {
+        try {
+            owner.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("script {}: owner thread gone, dropping a callback", bundle.scriptName());
+        }
+    }
+
+    /** The services the context's host objects use; every method but {@link #reenter} runs on the owner thread. */
+    private final class Services implements IsolateServices {
+        @Override
+        public void reenter(Runnable callback) {
+            onOwner(() -> enter(callback));
+        }
+
+        @Override
+        public void setTimer(int id, long delayMillis) {
+            if (closed) {
+                return;
+            }
+            ScheduledFuture<?> previous = timers.put(id, timerClock.schedule(() -> onOwner(() -> {
+                if (timers.remove(id) != null) {
+                    enter(() -> fireTimer.executeVoid(id));
+                }
+            }), delayMillis, TimeUnit.MILLISECONDS));
+            if (previous != null) {
+                previous.cancel(false);
+            }
+        }
+
+        @Override
+        public void clearTimer(int id) {
+            ScheduledFuture<?> t = timers.remove(id);
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+
+        @Override
+        public void backgroundStarted() {
+            background++;
+        }
+
+        @Override
+        public void backgroundEnded() {
+            if (background > 0) {
+                background--;
+            }
+            closeIfIdle();
         }
     }
 
@@ -150,9 +239,7 @@ public final class Isolate {
             if (!done) {
                 done = true;
                 inFlight.remove(this);
-                if (retired && inFlight.isEmpty()) {
-                    close();
-                }
+                closeIfIdle();
             }
         }
 

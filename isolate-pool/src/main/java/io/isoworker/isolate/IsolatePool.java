@@ -3,6 +3,7 @@ package io.isoworker.isolate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,12 +38,17 @@ public final class IsolatePool implements AutoCloseable {
     private final ContextPool blanks;
     private final Cache<Key, Isolate> isolates;
     private final AtomicLong coldStarts = new AtomicLong();
+    /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
+    private final ScheduledThreadPoolExecutor timerClock;
 
     public IsolatePool(IsolateSettings settings) {
         this.settings = settings;
         this.engine = new IsolateEngine();
         this.watchdog = new Watchdog();
         this.blanks = new ContextPool(engine, settings.prewarmedContexts());
+        this.timerClock = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("isoworker-timers").factory());
+        this.timerClock.setRemoveOnCancelPolicy(true);
         this.isolates = Caffeine.newBuilder()
                 .maximumSize(settings.maxIsolates())
                 .expireAfterAccess(settings.idleTimeout())
@@ -109,7 +115,8 @@ public final class IsolatePool implements AutoCloseable {
     private Isolate load(WorkerBundle bundle, Executor executor) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
-        return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit().toNanos(), executor);
+        return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit().toNanos(), executor,
+                timerClock);
     }
 
     /**
@@ -150,6 +157,7 @@ public final class IsolatePool implements AutoCloseable {
         isolates.invalidateAll();
         isolates.cleanUp();
         blanks.close();
+        timerClock.shutdownNow();
         watchdog.close();
         try {
             engine.close();

@@ -15,6 +15,7 @@ import io.isoworker.runtime.config.ServerConfig;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptStore;
 import io.isoworker.runtime.scripts.ScriptVersion;
+import io.isoworker.runtime.traffic.EdgeSettings;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
 import io.isoworker.runtime.traffic.TrafficVerticle;
@@ -73,7 +74,7 @@ public final class IsoworkerServer implements AutoCloseable {
             isolates.warmUp(20);
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
-                    config.maxRequestBody());
+                    config.maxRequestBody(), config.edge());
             AdminApi admin = new AdminApi(vertx, scripts, isolates, token.value(), config.maxScriptSize());
             HttpServer adminServer = vertx.createHttpServer();
             adminServer.requestHandler(admin.router());
@@ -103,7 +104,7 @@ public final class IsoworkerServer implements AutoCloseable {
             scripts.putEphemeral(script);
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
             int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
-                    100L * 1024 * 1024);
+                    100L * 1024 * 1024, EdgeSettings.DEFAULT);
             return new IsoworkerServer(vertx, isolates, scripts, bound, -1, null);
         } catch (Exception e) {
             if (vertx != null) {
@@ -115,10 +116,10 @@ public final class IsoworkerServer implements AutoCloseable {
     }
 
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
-            ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody) throws Exception {
+            ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody, EdgeSettings edge) throws Exception {
         AtomicInteger nextLoop = new AtomicInteger();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
-                maxRequestBody, nextLoop.getAndIncrement(), context);
+                maxRequestBody, edge, nextLoop.getAndIncrement(), context);
         List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
         // One instance per event loop; instances listening on the same host and port share one socket. For "any free
         // port", Vert.x shares a random port among servers asking for the same negative port.

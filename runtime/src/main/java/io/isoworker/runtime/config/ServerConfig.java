@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.isoworker.isolate.IsolateSettings;
+import io.isoworker.runtime.traffic.EdgeSettings;
+import io.isoworker.runtime.traffic.TrustedProxies;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +34,8 @@ public record ServerConfig(
         long maxScriptSize,
         long maxRequestBody,
         int eventLoops,
-        IsolateSettings isolates) {
+        IsolateSettings isolates,
+        EdgeSettings edge) {
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
     public record RouteSetting(String pattern, String script) {
@@ -59,6 +62,8 @@ public record ServerConfig(
         m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
         m.put("startup-cpu-ms", new String[] {"1000", "CPU time a script's top-level evaluation may take"});
         m.put("cpu-ms", new String[] {"1000", "CPU time one request may take before its isolate is cancelled"});
+        m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
+        m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
         m.put("config", new String[] {"", "path of a JSON config file (default: ./isoworker.json when it exists)"});
         return m;
     }
@@ -97,6 +102,12 @@ public record ServerConfig(
                 Duration.ofMillis(src.longValue("startup-cpu-ms")),
                 Duration.ofMillis(src.longValue("cpu-ms")));
         String token = src.string("admin-token");
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(src.string("trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--trusted-proxies: " + e.getMessage());
+        }
         return new ServerConfig(
                 src.string("host"),
                 src.port("port"),
@@ -109,7 +120,8 @@ public record ServerConfig(
                 src.longValue("max-script-size"),
                 src.longValue("max-request-body"),
                 loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
-                isolates);
+                isolates,
+                new EdgeSettings(src.string("colo"), proxies));
     }
 
     static RouteSetting parseRoute(String text) {

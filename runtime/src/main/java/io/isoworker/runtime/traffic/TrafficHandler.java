@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.RequestCf;
 import io.isoworker.isolate.Isolate;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
@@ -20,6 +21,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -29,28 +32,31 @@ import io.vertx.core.json.JsonObject;
 public final class TrafficHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrafficHandler.class);
+    private static final String CF_CONNECTING_IP = "cf-connecting-ip";
     private static final AtomicLong REQUEST_IDS = new AtomicLong(System.currentTimeMillis() << 16);
 
     private final ScriptRouter router;
     private final ScriptRegistry scripts;
     private final IsolatePool isolates;
     private final long maxRequestBody;
+    private final EdgeSettings edge;
     private final int loopIndex;
     private final Executor loop;
 
     public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody,
-            int loopIndex, Context vertxContext) {
+            EdgeSettings edge, int loopIndex, Context vertxContext) {
         this.router = router;
         this.scripts = scripts;
         this.isolates = isolates;
         this.maxRequestBody = maxRequestBody;
+        this.edge = edge;
         this.loopIndex = loopIndex;
         this.loop = task -> vertxContext.runOnContext(v -> task.run());
     }
 
     @Override
     public void handle(HttpServerRequest req) {
-        String host = req.headers().get("host");
+        String host = host(req);
         String path = req.path();
         String name = router.scriptFor(host, path == null ? "/" : path);
         WorkerBundle bundle = name == null ? null : scripts.activeBundle(name);
@@ -85,12 +91,47 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                     "The worker failed to start (request " + requestId + ").");
             return;
         }
-        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size());
+        List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size() + 1);
         for (Map.Entry<String, String> h : req.headers()) {
-            headers.add(h);
+            if (!h.getKey().equalsIgnoreCase(CF_CONNECTING_IP)) {
+                headers.add(h); // a client's own CF-Connecting-IP is never believed
+            }
         }
-        HttpRequestHead head = new HttpRequestHead(req.method().name(), url(req), headers, body);
+        headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
+        HttpRequestHead head = new HttpRequestHead(req.method().name(), url(req), headers, body, cf(req));
         isolate.dispatchFetch(head, new VertxResponseSink(response, bundle.scriptName(), requestId));
+    }
+
+    /** The client's address: the socket peer, or what X-Forwarded-For says when the peer is a trusted proxy. */
+    private String clientAddress(HttpServerRequest req) {
+        SocketAddress remote = req.remoteAddress();
+        String peer = remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
+        if (edge.trustedProxies().isEmpty()) {
+            return TrustedProxies.canonical(peer);
+        }
+        return edge.trustedProxies().clientAddress(peer, req.headers().getAll("x-forwarded-for"));
+    }
+
+    private RequestCf cf(HttpServerRequest req) {
+        String tlsVersion = "";
+        String tlsCipher = "";
+        if (req.isSSL() && req.sslSession() != null) {
+            tlsVersion = req.sslSession().getProtocol();
+            tlsCipher = req.sslSession().getCipherSuite();
+        }
+        return new RequestCf(edge.colo(), httpProtocol(req.version()), tlsVersion, tlsCipher, -1);
+    }
+
+    private static String httpProtocol(HttpVersion version) {
+        if (version == null) {
+            return "HTTP/1.1";
+        }
+        return switch (version) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_1_1 -> "HTTP/1.1";
+            case HTTP_2 -> "HTTP/2";
+            default -> version.alpnName().toUpperCase(java.util.Locale.ROOT);
+        };
     }
 
     /** The URL the worker sees: built from the Host header, as the client asked for it. */
@@ -99,8 +140,17 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         if (uri.startsWith("http://") || uri.startsWith("https://")) {
             return uri;
         }
-        String host = req.headers().get("host");
+        String host = host(req);
         return "http://" + (host == null ? "localhost" : host) + (uri.startsWith("/") ? uri : "/" + uri);
+    }
+
+    /** The Host header, or HTTP/2's :authority (an HTTP/2 request has no Host header). */
+    private static String host(HttpServerRequest req) {
+        String host = req.headers().get("host");
+        if (host == null && req.authority() != null) {
+            host = req.authority().toString();
+        }
+        return host;
     }
 
     static void jsonError(HttpServerResponse response, int status, String message) {

@@ -30,6 +30,20 @@ class ServerConfigTest {
         assertEquals(10L * 1024 * 1024, c.maxScriptSize());
         assertEquals(Duration.ofSeconds(1), c.isolates().startupCpuLimit());
         assertTrue(c.eventLoops() >= 1);
+        assertEquals("local", c.edge().colo());
+        assertTrue(c.edge().trustedProxies().isEmpty());
+    }
+
+    @Test
+    void coloAndTrustedProxies() {
+        ServerConfig c = ServerConfig.load(Map.of("colo", List.of("fra1")),
+                Map.of("ISOWORKER_TRUSTED_PROXIES", "10.0.0.0/8,::1"));
+        assertEquals("fra1", c.edge().colo());
+        assertTrue(!c.edge().trustedProxies().isEmpty());
+        assertThrows(ServerConfig.ConfigException.class,
+                () -> ServerConfig.load(Map.of("trusted-proxies", List.of("example.com")), Map.of()));
+        assertThrows(ServerConfig.ConfigException.class,
+                () -> ServerConfig.load(Map.of("trusted-proxies", List.of("10.0.0.0/33")), Map.of()));
     }
 
     @Test

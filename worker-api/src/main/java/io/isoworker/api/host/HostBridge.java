@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,16 +19,76 @@ public final class HostBridge {
 
     private static final Logger UNBOUND = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + "-");
 
+    /** TextDecoder and UTF-8 decoding (prelude {@code encoding.js}). */
+    @HostAccess.Export
+    public final TextCodecHost text = TextCodecHost.INSTANCE;
+
+    /** The Web Crypto primitives (prelude crypto.js). */
+    @HostAccess.Export
+    public final CryptoHost crypto = new CryptoHost();
+
     /** UTS #46 domain to ASCII for the URL parser. */
     @HostAccess.Export
     public final IdnaHost idna = IdnaHost.INSTANCE;
 
     private Logger console = UNBOUND;
     private String scriptName = "-";
+    private IsolateServices services;
+    private double clockMillis = System.currentTimeMillis();
 
     public void bindScript(String name) {
         this.scriptName = name;
         this.console = LoggerFactory.getLogger(CONSOLE_LOGGER_PREFIX + name);
+    }
+
+    /** Gives the context its isolate's services, once its worker has been evaluated. */
+    public void bind(IsolateServices isolate) {
+        this.services = isolate;
+    }
+
+    /** The isolate's services, or {@code null} while the worker's top level is being evaluated. */
+    public IsolateServices services() {
+        return services;
+    }
+
+    /**
+     * Sets the guest's clock to the current time. Called on each entry into the guest: while guest code runs
+     * synchronously, {@code Date.now()} and {@code performance.now()} do not advance, as on Workers.
+     */
+    public void advanceClock() {
+        clockMillis = System.currentTimeMillis();
+    }
+
+    /** The guest's clock, in milliseconds since the epoch; it moves only between entries into the guest. */
+    @HostAccess.Export
+    public double now() {
+        return clockMillis;
+    }
+
+    /** True once timers, I/O and waitUntil may be used (inside a handler, not in the global scope). */
+    @HostAccess.Export
+    public boolean inHandlerScope() {
+        return services != null;
+    }
+
+    @HostAccess.Export
+    public void setTimer(int id, double delayMillis) {
+        services.setTimer(id, (long) Math.max(0, delayMillis));
+    }
+
+    @HostAccess.Export
+    public void clearTimer(int id) {
+        services.clearTimer(id);
+    }
+
+    @HostAccess.Export
+    public void backgroundStarted() {
+        services.backgroundStarted();
+    }
+
+    @HostAccess.Export
+    public void backgroundEnded() {
+        services.backgroundEnded();
     }
 
     public String scriptName() {
@@ -50,13 +109,5 @@ public final class HostBridge {
     @HostAccess.Export
     public ByteBuffer utf8Encode(String text) {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Decodes an ArrayBuffer as UTF-8, replacing malformed sequences with U+FFFD. */
-    @HostAccess.Export
-    public String utf8Decode(Value buffer, int offset, int length) {
-        byte[] bytes = new byte[length];
-        buffer.readBuffer(offset, bytes, 0, length);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -18,11 +18,21 @@ public final class HttpRequestHead {
     private final String[] headerNames;
     private final String[] headerValues;
     private final ByteBuffer body;
+    private final RequestCf cf;
 
     /**
      * @param body the whole request body, or {@code null} when the request has none
      */
     public HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer body) {
+        this(method, url, headers, body, null);
+    }
+
+    /**
+     * @param body the whole request body, or {@code null} when the request has none
+     * @param cf the connection facts for {@code request.cf}, or {@code null} to leave {@code request.cf} undefined
+     */
+    public HttpRequestHead(String method, String url, List<Map.Entry<String, String>> headers, ByteBuffer body,
+            RequestCf cf) {
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         int n = headers.size();
@@ -34,6 +44,7 @@ public final class HttpRequestHead {
             headerValues[i] = h.getValue();
         }
         this.body = body;
+        this.cf = cf;
     }
 
     @HostAccess.Export
@@ -70,5 +81,36 @@ public final class HttpRequestHead {
     @HostAccess.Export
     public ByteBuffer body() {
         return body == null ? null : body.asReadOnlyBuffer();
+    }
+
+    @HostAccess.Export
+    public boolean hasCf() {
+        return cf != null;
+    }
+
+    @HostAccess.Export
+    public String cfColo() {
+        return cf.colo();
+    }
+
+    @HostAccess.Export
+    public String cfHttpProtocol() {
+        return cf.httpProtocol();
+    }
+
+    @HostAccess.Export
+    public String cfTlsVersion() {
+        return cf.tlsVersion();
+    }
+
+    @HostAccess.Export
+    public String cfTlsCipher() {
+        return cf.tlsCipher();
+    }
+
+    /** The client's TCP round-trip time in milliseconds, or -1 when unknown. */
+    @HostAccess.Export
+    public double cfClientTcpRtt() {
+        return cf.clientTcpRtt();
     }
 }

@@ -111,6 +111,8 @@ function sendResponse(response, bridge) {
 }
 
 const internals = {
+  fireTimer,
+
   // Module syntax: `exports` is the main module's namespace object.
   moduleWorker(exports, bindingsJson) {
     const target = exports.default;
@@ -134,14 +136,14 @@ const internals = {
 
   // Service-worker syntax, after the script ran: it must have registered a listener.
   serviceWorker() {
-    if (!HANDLER_NAMES.some((n) => (eventListeners.get(n) || []).length > 0)) {
+    if (!HANDLER_NAMES.some((n) => eventHasListeners(globalThis, n))) {
       throw new TypeError(NO_HANDLER_MESSAGE);
     }
     return { module: false, target: null, env: null };
   },
 
   hasHandler(worker, name) {
-    return worker.module ? typeof worker.target[name] === 'function' : (eventListeners.get(name) || []).length > 0;
+    return worker.module ? typeof worker.target[name] === 'function' : eventHasListeners(globalThis, name);
   },
 
   dispatchFetch(worker, head, bridge) {
@@ -155,19 +157,10 @@ const internals = {
         }
         result = fetch.call(worker.target, request, worker.env, new ExecutionContext());
       } else {
-        const listeners = eventListeners.get('fetch') || [];
-        if (listeners.length === 0) {
+        if (!eventHasListeners(globalThis, 'fetch')) {
           throw new TypeError('No fetch event listener was registered.');
         }
-        const event = new FetchEvent('fetch', { request });
-        for (const listener of listeners) {
-          if (typeof listener === 'function') {
-            listener.call(globalThis, event);
-          } else {
-            listener.handleEvent(event);
-          }
-        }
-        const [responded, response] = fetchEventResponse(event);
+        const [responded, response] = dispatchFetchEvent(request);
         if (!responded) {
           throw new TypeError('The script will never generate a response: no fetch listener called respondWith().');
         }

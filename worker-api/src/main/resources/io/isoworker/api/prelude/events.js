@@ -1,50 +1,33 @@
-// The service-worker syntax: addEventListener('fetch', ...) and FetchEvent.
+// The service-worker syntax: the global scope's `fetch` event (addEventListener('fetch', ...)), ExtendableEvent and
+// FetchEvent. The global scope's EventTarget is in eventtarget.js.
 
-const eventListeners = new Map(); // type -> [listener]
+let extendableEventTrusted; // (event) -> true for events the runtime made (only those may waitUntil())
 
-function addEventListener(type, listener) {
-  type = String(type);
-  if (typeof listener !== 'function' && !(listener && typeof listener.handleEvent === 'function')) {
-    return;
-  }
-  let list = eventListeners.get(type);
-  if (!list) {
-    list = [];
-    eventListeners.set(type, list);
-  }
-  if (!list.includes(listener)) {
-    list.push(listener);
-  }
-}
+class ExtendableEvent extends Event {
+  #trustedWaitUntil = null;
 
-function removeEventListener(type, listener) {
-  const list = eventListeners.get(String(type));
-  if (list) {
-    const i = list.indexOf(listener);
-    if (i >= 0) {
-      list.splice(i, 1);
+  static {
+    extendableEventTrusted = (event, waitUntil) => {
+      event.#trustedWaitUntil = waitUntil;
+      trustedEvent(event);
+    };
+  }
+
+  constructor(type, eventInitDict = undefined) {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'ExtendableEvent': 1 argument required, but only 0 present.");
     }
+    super(type, eventInitDict);
   }
-}
-
-defineGlobal('addEventListener', addEventListener);
-defineGlobal('removeEventListener', removeEventListener);
-
-class ExtendableEvent {
-  #type;
-  #waitUntil;
-
-  constructor(type, waitUntil = (p) => { waitUntilDefault(p); }) {
-    this.#type = String(type);
-    this.#waitUntil = waitUntil;
-  }
-
-  get type() { return this.#type; }
 
   waitUntil(promise) {
-    this.#waitUntil(promise);
+    if (this.#trustedWaitUntil === null) {
+      throw new DOMException('waitUntil() can only be called on trusted event.', 'InvalidStateError');
+    }
+    this.#trustedWaitUntil(promise);
   }
 }
+defineInterfaceTag(ExtendableEvent, 'ExtendableEvent');
 
 let fetchEventResponse;
 
@@ -57,11 +40,16 @@ class FetchEvent extends ExtendableEvent {
     fetchEventResponse = (event) => (event.#responded ? [true, event.#response] : [false, null]);
   }
 
-  constructor(type, init) {
-    if (!init || !(init.request instanceof Request)) {
+  constructor(type, eventInitDict) {
+    if (arguments.length < 2) {
+      throw new TypeError("Failed to construct 'FetchEvent': 2 arguments required, but only " + arguments.length
+        + ' present.');
+    }
+    const init = eventDictionary(eventInitDict, 'FetchEvent');
+    if (!(init.request instanceof Request)) {
       throw new TypeError("Failed to construct 'FetchEvent': required member request is undefined.");
     }
-    super(type, init.waitUntil);
+    super(type, init);
     this.#request = init.request;
   }
 
@@ -77,9 +65,46 @@ class FetchEvent extends ExtendableEvent {
 
   passThroughOnException() {}
 }
+defineInterfaceTag(FetchEvent, 'FetchEvent');
 defineGlobal('ExtendableEvent', ExtendableEvent);
 defineGlobal('FetchEvent', FetchEvent);
 
+function fetchEventWaitUntil(promise) {
+  waitUntilDefault(promise);
+}
+
+// The runtime's fetch event for the service-worker syntax: dispatched at the global scope; a listener that throws
+// fails the request (as on Workers). Returns [responded, response].
+function dispatchFetchEvent(request) {
+  const event = new FetchEvent('fetch', { request });
+  extendableEventTrusted(event, fetchEventWaitUntil);
+  eventDispatch(globalScopeTarget, globalThis, event, true);
+  return fetchEventResponse(event);
+}
+
+const WAIT_UNTIL_LIMIT_MS = 30000;
+
+// ctx.waitUntil / event.waitUntil: the response goes out at once; the isolate stays open until the promise settles,
+// for at most WAIT_UNTIL_LIMIT_MS, after which the work no longer holds it open and a warning is logged.
 function waitUntilDefault(promise) {
-  Promise.resolve(promise).catch((e) => console.error('Uncaught (in waitUntil)', e));
+  requireHandlerScope();
+  let settled = false;
+  host.backgroundStarted();
+  const finish = () => {
+    if (!settled) {
+      settled = true;
+      timerClear(deadline);
+      host.backgroundEnded();
+    }
+  };
+  const deadline = timerSet(() => {
+    if (!settled) {
+      console.warn('waitUntil() work did not finish within ' + WAIT_UNTIL_LIMIT_MS / 1000 + ' s and was abandoned.');
+      finish();
+    }
+  }, WAIT_UNTIL_LIMIT_MS, [], -1);
+  Promise.resolve(promise).then(finish, (e) => {
+    console.error('Uncaught (in waitUntil)', e);
+    finish();
+  });
 }

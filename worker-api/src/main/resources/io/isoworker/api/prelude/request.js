@@ -26,6 +26,7 @@ class Request {
   #body = null;
   #redirect = 'follow';
   #cf = undefined;
+  #cfHead = null; // the host request, while request.cf has not been read yet
 
   static {
     requestBodyState = (r) => r.#body;
@@ -37,6 +38,7 @@ class Request {
       this.#head = init;
       this.#method = init.method();
       this.#hostUrl = init.url();
+      this.#cfHead = init;
       if (init.hasBody()) {
         this.#body = new BodyState(new Uint8Array(new Uint8Array(init.body())), null);
       }
@@ -52,7 +54,7 @@ class Request {
       this.#method = input.#method;
       this.#headers = new Headers(input.headers);
       this.#redirect = input.#redirect;
-      this.#cf = input.#cf;
+      this.#cf = input.#readCf();
       inputBody = input.#body;
     } else {
       const url = urlToUSVString(input);
@@ -108,7 +110,15 @@ class Request {
     return this.#url;
   }
   get redirect() { return this.#redirect; }
-  get cf() { return this.#cf; }
+  get cf() { return this.#readCf(); }
+
+  #readCf() {
+    if (this.#cfHead !== null) {
+      this.#cf = cfFromHost(this.#cfHead);
+      this.#cfHead = null;
+    }
+    return this.#cf;
+  }
 
   get headers() {
     if (this.#headers === null) {
@@ -120,7 +130,7 @@ class Request {
 
   clone() {
     const copy = new Request(this.url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
-    copy.#cf = this.#cf;
+    copy.#cf = this.#readCf();
     copy.#body = cloneBody(this.#body);
     return copy;
   }
@@ -131,6 +141,24 @@ class Request {
 }
 installBodyMixin(Request, requestBodyState);
 defineGlobal('Request', Request);
+
+// request.cf of an incoming request: what this node knows of the connection (see io.isoworker.api.http.RequestCf).
+function cfFromHost(head) {
+  if (!head.hasCf()) {
+    return undefined;
+  }
+  const cf = {
+    colo: head.cfColo(),
+    httpProtocol: head.cfHttpProtocol(),
+    tlsVersion: head.cfTlsVersion(),
+    tlsCipher: head.cfTlsCipher(),
+  };
+  const rtt = head.cfClientTcpRtt();
+  if (rtt >= 0) {
+    cf.clientTcpRtt = rtt;
+  }
+  return cf;
+}
 
 function requestFromHost(head) {
   return new Request(INTERNAL, head);
