@@ -27,6 +27,10 @@ public final class HostBridge {
     @HostAccess.Export
     public final CryptoHost crypto = new CryptoHost();
 
+    /** UTS #46 domain to ASCII for the URL parser. */
+    @HostAccess.Export
+    public final IdnaHost idna = IdnaHost.INSTANCE;
+
     private Logger console = UNBOUND;
     private String scriptName = "-";
     private IsolateServices services;

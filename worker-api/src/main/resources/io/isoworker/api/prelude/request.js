@@ -2,7 +2,6 @@
 
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH']);
-const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 function normalizeMethod(method) {
   method = String(method);
@@ -20,7 +19,8 @@ let requestBodyState;
 
 class Request {
   #method = 'GET';
-  #url = '';
+  #url = null; // the serialized URL; null until an incoming request's URL is first read
+  #hostUrl = null; // the URL the host gave, as received
   #headers = null;
   #head = null; // the host request, while its headers have not been built yet
   #body = null;
@@ -37,7 +37,7 @@ class Request {
       // init is the host's HttpRequestHead
       this.#head = init;
       this.#method = init.method();
-      this.#url = init.url();
+      this.#hostUrl = init.url();
       this.#cfHead = init;
       if (init.hasBody()) {
         this.#body = hostRequestBody(init);
@@ -50,18 +50,19 @@ class Request {
     init = init === undefined || init === null ? {} : init;
     let inputBody = null;
     if (input instanceof Request) {
-      this.#url = input.#url;
+      this.#url = input.url;
       this.#method = input.#method;
       this.#headers = new Headers(input.headers);
       this.#redirect = input.#redirect;
       this.#cf = input.#readCf();
       inputBody = input.#body;
     } else {
-      const url = String(input);
-      if (!ABSOLUTE_URL.test(url)) {
+      const url = urlToUSVString(input);
+      const href = urlHref(url);
+      if (href === null) {
         throw new TypeError('Invalid URL: ' + url);
       }
-      this.#url = url;
+      this.#url = href;
       this.#headers = new Headers();
     }
     if (init.method !== undefined) {
@@ -101,7 +102,13 @@ class Request {
   }
 
   get method() { return this.#method; }
-  get url() { return this.#url; }
+  get url() {
+    if (this.#url === null) {
+      // The host's URL is absolute; should its Host header make it unparsable, the worker still sees it.
+      this.#url = urlHref(this.#hostUrl) ?? this.#hostUrl;
+    }
+    return this.#url;
+  }
   get redirect() { return this.#redirect; }
   get cf() { return this.#readCf(); }
 
@@ -122,7 +129,7 @@ class Request {
   }
 
   clone() {
-    const copy = new Request(this.#url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
+    const copy = new Request(this.url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
     copy.#cf = this.#readCf();
     copy.#body = cloneBody(this.#body);
     return copy;

@@ -63,8 +63,9 @@ class Response {
   }
 
   static redirect(url, status = 302) {
-    url = String(url);
-    if (!ABSOLUTE_URL.test(url)) {
+    url = urlToUSVString(url);
+    const href = urlHref(url);
+    if (href === null) {
       throw new TypeError('Invalid URL: ' + url);
     }
     status = Number(status);
@@ -72,7 +73,7 @@ class Response {
       throw new RangeError("Failed to execute 'redirect' on 'Response': Invalid status code");
     }
     const response = new Response(null, { status });
-    response.#headers.set('location', url);
+    response.#headers.set('location', href);
     setHeadersGuard(response.#headers, 'immutable');
     return response;
   }
