@@ -21,7 +21,7 @@ function formDataArgs(method, args, min) {
   if (args.length > 2 && !isBlob(args[1])) {
     throw new TypeError("Failed to execute '" + method + "' on 'FormData': parameter 2 is not of type 'Blob'.");
   }
-  return [webUSVString(args[0]), formDataEntryValue(args[1], args[2], args.length > 2)];
+  return [webUSVString(args[0]), formDataEntryValue(args[1], args[2], args.length > 2 && args[2] !== undefined)];
 }
 
 const ArrayIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
