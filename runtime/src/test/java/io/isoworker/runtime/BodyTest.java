@@ -158,6 +158,55 @@ class BodyTest {
     }
 
     @Test
+    void everyInitWithEveryReaderMatrix() throws Exception {
+        JsonObject r = WorkerChecks.run(s, "body-matrix", """
+                const enc = (s) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+                const inits = {
+                  string: () => '1',
+                  arrayBuffer: () => enc('1').buffer,
+                  uint8Array: () => enc('x1x').subarray(1, 2),
+                  dataView: () => new DataView(enc('1').buffer),
+                  blob: () => new Blob(['1']),
+                  urlSearchParams: () => new URLSearchParams('1'),
+                  stream: () => ReadableStream.from([enc('1')]),
+                  byteStream: () => new ReadableStream({ type: 'bytes', start(c) { c.enqueue(enc('1')); c.close(); } }),
+                };
+                const readers = {
+                  text: (res) => res.text(),
+                  json: (res) => res.json().then((v) => JSON.stringify(v), (e) => e.constructor.name),
+                  arrayBuffer: (res) => res.arrayBuffer().then((b) => String.fromCharCode(...new Uint8Array(b))),
+                  bytes: (res) => res.bytes().then((b) => String.fromCharCode(...b)),
+                  blob: (res) => res.blob().then((b) => b.text()),
+                  formData: (res) => res.formData().then((f) => JSON.stringify([...f])),
+                  body: (res) => new Response(res.body).text(),
+                };
+                const checks = {
+                  async matrix() {
+                    const out = {};
+                    for (const [initName, init] of Object.entries(inits)) {
+                      const row = [];
+                      for (const [readerName, read] of Object.entries(readers)) {
+                        const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+                        const viaResponse = await read(new Response(init(), { headers }));
+                        const viaRequest = await read(new Request('http://x/', { method: 'POST', body: init(), headers }));
+                        row.push(viaResponse === viaRequest ? viaResponse : viaResponse + ' != ' + viaRequest);
+                      }
+                      out[initName] = row;
+                    }
+                    return out;
+                  },
+                };
+                """);
+        JsonObject matrix = r.getJsonObject("matrix");
+        JsonArray one = new JsonArray("[\"1\", \"1\", \"1\", \"1\", \"1\", \"[[\\\"1\\\",\\\"\\\"]]\", \"1\"]");
+        for (String init : new String[] {"string", "arrayBuffer", "uint8Array", "dataView", "blob", "stream", "byteStream"}) {
+            assertEquals(one, matrix.getJsonArray(init), init + ": " + r.encode());
+        }
+        assertEquals(new JsonArray("[\"1=\", \"SyntaxError\", \"1=\", \"1=\", \"1=\", \"[[\\\"1\\\",\\\"\\\"]]\", \"1=\"]"),
+                matrix.getJsonArray("urlSearchParams"), r.encode());
+    }
+
+    @Test
     void multipartBodyFromTheClientIsParsed() throws Exception {
         TestServer.Multipart form = new TestServer.Multipart()
                 .part("title", null, null, "Hello, world")
