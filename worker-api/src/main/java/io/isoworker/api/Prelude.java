@@ -22,6 +22,7 @@ public final class Prelude {
             "domexception.js",
             "encoding.js",
             "console.js",
+            "invocation.js",
             "timers.js",
             "clocks.js",
             "navigator.js",
@@ -30,6 +31,7 @@ public final class Prelude {
             "body.js",
             "request.js",
             "response.js",
+            "fetch.js",
             "events.js",
             "dispatch.js");
 

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.isolate.Isolate;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
@@ -50,6 +51,13 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        String hops = req.headers().get(OutboundHttp.HOP_HEADER);
+        if (hops != null && OutboundHttp.hops(hops) > OutboundHttp.MAX_HOPS) {
+            jsonError(req.response(), 508, "Loop detected: this request has passed through workers more than "
+                    + OutboundHttp.MAX_HOPS + " times (header " + OutboundHttp.HOP_HEADER
+                    + "). A worker probably fetches itself.");
+            return;
+        }
         String host = req.headers().get("host");
         String path = req.path();
         String name = router.scriptFor(host, path == null ? "/" : path);

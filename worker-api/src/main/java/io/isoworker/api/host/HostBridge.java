@@ -24,6 +24,7 @@ public final class HostBridge {
     private String scriptName = "-";
     private IsolateServices services;
     private double clockMillis = System.currentTimeMillis();
+    private final FetchHost fetch = new FetchHost(this);
 
     public void bindScript(String name) {
         this.scriptName = name;
@@ -78,6 +79,12 @@ public final class HostBridge {
     @HostAccess.Export
     public void backgroundEnded() {
         services.backgroundEnded();
+    }
+
+    /** Outbound {@code fetch()}: the prelude's fetch.js calls this object. */
+    @HostAccess.Export
+    public FetchHost fetch() {
+        return fetch;
     }
 
     public String scriptName() {

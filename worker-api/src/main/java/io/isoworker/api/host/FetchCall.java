@@ -1,0 +1,126 @@
+package io.isoworker.api.host;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import io.isoworker.api.http.OutboundCall;
+import io.isoworker.api.http.OutboundHttp;
+import io.isoworker.api.http.OutboundListener;
+import io.isoworker.api.http.OutboundRequest;
+
+/**
+ * One outbound request as the prelude sees it. Events from the network re-enter the guest on the isolate's own thread
+ * ({@link IsolateServices#reenter}) and call the prelude's listener; once the guest cancelled the request, or it
+ * ended or failed, no more events reach the guest.
+ */
+public final class FetchCall implements OutboundListener {
+
+    private final IsolateServices services;
+    private final Value onHead;
+    private final Value onData;
+    private final Value onEnd;
+    private final Value onError;
+    private OutboundCall call = OutboundCall.CLOSED;
+    private boolean over;
+
+    FetchCall(IsolateServices services, Value listener) {
+        this.services = services;
+        this.onHead = listener.getMember("head");
+        this.onData = listener.getMember("data");
+        this.onEnd = listener.getMember("end");
+        this.onError = listener.getMember("error");
+    }
+
+    void begin(OutboundHttp http, OutboundRequest request) {
+        OutboundCall started = http.send(request, this);
+        if (over) {
+            started.cancel();
+        } else {
+            call = started;
+        }
+    }
+
+    // ---- from the network (the event loop), delivered to the guest through the isolate
+
+    @Override
+    public void onResponse(int status, String statusText, List<Map.Entry<String, String>> headers) {
+        StringBuilder lines = new StringBuilder(headers.size() * 32);
+        for (Map.Entry<String, String> h : headers) {
+            if (!lines.isEmpty()) {
+                lines.append('\n');
+            }
+            lines.append(h.getKey()).append('\n').append(h.getValue());
+        }
+        String headerLines = lines.toString();
+        services.reenter(() -> {
+            if (!over) {
+                onHead.executeVoid(status, statusText, headerLines);
+            }
+        });
+    }
+
+    @Override
+    public void onData(byte[] chunk) {
+        services.reenter(() -> {
+            if (!over) {
+                onData.executeVoid(ByteBuffer.wrap(chunk));
+            }
+        });
+    }
+
+    @Override
+    public void onEnd() {
+        services.reenter(() -> {
+            if (!over) {
+                over = true;
+                onEnd.executeVoid();
+            }
+        });
+    }
+
+    @Override
+    public void onError(String message) {
+        services.reenter(() -> {
+            if (!over) {
+                over = true;
+                onError.executeVoid(message);
+            }
+        });
+    }
+
+    // ---- from the guest
+
+    /** @param chunk an ArrayBuffer of the streamed request body */
+    @HostAccess.Export
+    public boolean write(Value chunk) {
+        byte[] bytes = new byte[(int) chunk.getBufferSize()];
+        chunk.readBuffer(0, bytes, 0, bytes.length);
+        return over || call.write(bytes);
+    }
+
+    /** @param next a JavaScript function called (with no arguments) when more body may be written */
+    @HostAccess.Export
+    public void onWritable(Value next) {
+        call.onWritable(() -> services.reenter(next::executeVoid));
+    }
+
+    @HostAccess.Export
+    public void end() {
+        call.end();
+    }
+
+    @HostAccess.Export
+    public void pull() {
+        call.pull();
+    }
+
+    @HostAccess.Export
+    public void cancel() {
+        over = true;
+        call.cancel();
+    }
+}

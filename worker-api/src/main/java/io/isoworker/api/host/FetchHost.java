@@ -1,0 +1,96 @@
+package io.isoworker.api.host;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.OutboundHttp;
+import io.isoworker.api.http.OutboundRequest;
+
+/**
+ * What the prelude's {@code fetch()} (fetch.js) calls: it starts one outbound request per network hop over the
+ * context's {@link OutboundHttp}, and resolves redirect locations. Events come back through {@link FetchCall}.
+ */
+public final class FetchHost {
+
+    private static final Pattern ABSOLUTE_URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
+
+    private final HostBridge bridge;
+    private OutboundHttp http = OutboundHttp.NONE;
+
+    FetchHost(HostBridge bridge) {
+        this.bridge = bridge;
+    }
+
+    /** Gives the context its outbound client; called when a worker is loaded into it. */
+    public void connect(OutboundHttp outbound) {
+        this.http = outbound;
+    }
+
+    @HostAccess.Export
+    public int subrequestLimit() {
+        return http.subrequestLimit();
+    }
+
+    /** The hop count an incoming request arrived with (see {@link OutboundHttp#HOP_HEADER}). */
+    @HostAccess.Export
+    public int incomingHops(HttpRequestHead head) {
+        for (int i = 0, n = head.headerCount(); i < n; i++) {
+            if (head.headerName(i).equalsIgnoreCase(OutboundHttp.HOP_HEADER)) {
+                return OutboundHttp.hops(head.headerValue(i));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Starts one request.
+     *
+     * @param headers  a flat JavaScript array {@code [name0, value0, name1, value1, ...]}
+     * @param body     an ArrayBuffer with the whole body, or null
+     * @param streamed true when the body follows through {@link FetchCall#write} and {@link FetchCall#end}
+     * @param listener a JavaScript object with the functions {@code head(status, statusText, headerLines)},
+     *                 {@code data(ByteBuffer)}, {@code end()} and {@code error(message)}
+     */
+    @HostAccess.Export
+    public FetchCall start(String method, String url, Value headers, Value body, boolean streamed, int hops,
+            Value listener) {
+        long n = headers.getArraySize();
+        List<Map.Entry<String, String>> list = new ArrayList<>((int) (n / 2));
+        for (long i = 0; i + 1 < n; i += 2) {
+            list.add(Map.entry(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString()));
+        }
+        byte[] bytes = null;
+        if (body != null && !body.isNull()) {
+            bytes = new byte[(int) body.getBufferSize()];
+            body.readBuffer(0, bytes, 0, bytes.length);
+        }
+        FetchCall call = new FetchCall(bridge.services(), listener);
+        call.begin(http, new OutboundRequest(method, url, list, bytes, streamed, hops, bridge.scriptName()));
+        return call;
+    }
+
+    /** The absolute URL a redirect's {@code Location} names, relative to {@code base}; null when it is invalid. */
+    @HostAccess.Export
+    public String resolve(String base, String location) {
+        if (ABSOLUTE_URL.matcher(location).lookingAt()) {
+            return location;
+        }
+        try {
+            URI from = new URI(base);
+            if (from.getRawPath() == null || from.getRawPath().isEmpty()) {
+                from = new URI(from.getScheme(), from.getRawAuthority(), "/", null, null);
+            }
+            return from.resolve(new URI(location)).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
