@@ -227,12 +227,16 @@ class FetchTest {
                   async fetch() {
                     const g = await fetch('%UP%/gzip');
                     const d = await fetch('%UP%/deflate');
-                    return Response.json({ gzip: await g.text(), deflate: await d.text() });
+                    return Response.json({ gzip: await g.text(), deflate: await d.text(),
+                      encoding: g.headers.get('content-encoding'), length: g.headers.get('content-length') });
                   },
                 };
                 """);
         assertEquals(Upstream.ENCODED_TEXT, r.getString("gzip"));
         assertEquals(Upstream.ENCODED_TEXT, r.getString("deflate"));
+        // the decoded body no longer has the encoded one's Content-Encoding and Content-Length
+        assertEquals(null, r.getValue("encoding"));
+        assertEquals(null, r.getValue("length"));
     }
 
     @Test
