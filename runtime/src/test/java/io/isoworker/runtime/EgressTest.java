@@ -141,6 +141,37 @@ class EgressTest {
     }
 
     @Test
+    void fetchSettingsComeFromTheEnvironmentAndTheFile() throws Exception {
+        var c = io.isoworker.runtime.config.ServerConfig.load(Map.of(), Map.of(
+                "ISOWORKER_SUBREQUESTS", "7",
+                "ISOWORKER_EGRESS_ALLOW", "10.0.0.0/8, cache.internal:6379",
+                "ISOWORKER_FETCH_IDLE_TIMEOUT_MS", "1234"));
+        assertEquals(7, c.fetch().subrequests());
+        assertEquals(1234, c.fetch().idleTimeoutMs());
+        assertEquals(10_000, c.fetch().connectTimeoutMs());
+        var egress = c.fetch().egress();
+        java.net.InetAddress ten = java.net.InetAddress.getByAddress(new byte[] {10, 1, 2, 3});
+        java.net.InetAddress loop = java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 9});
+        assertEquals(null, egress.refusal("10.1.2.3", ten, 80));
+        assertEquals(null, egress.refusal("cache.internal", loop, 6379));
+        assertTrue(egress.refusal("cache.internal", loop, 6380).contains("loopback"));
+        assertTrue(egress.refusal("192.168.0.1", java.net.InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 0, 1}), 80)
+                .contains("private"));
+
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("isoworker", ".json");
+        try {
+            java.nio.file.Files.writeString(file, "{\"egress-allow\": [\"192.168.0.0/16\"], \"subrequests\": 3}");
+            var f = io.isoworker.runtime.config.ServerConfig.load(
+                    Map.of("config", java.util.List.of(file.toString())), Map.of());
+            assertEquals(3, f.fetch().subrequests());
+            assertEquals(null, f.fetch().egress().refusal("192.168.0.1",
+                    java.net.InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 0, 1}), 80));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void malformedAllowlistEntriesAreConfigErrors() {
         for (String bad : new String[] {"10.0.0.0/33", "example.com", "host:0", "1.2.3.4/x"}) {
             try {
