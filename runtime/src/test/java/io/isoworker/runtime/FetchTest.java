@@ -187,6 +187,8 @@ class FetchTest {
                     const stream = new ReadableStream({ start(c) { c.enqueue(new Uint8Array([65])); c.close(); } });
                     try { await fetch(hop(307, '/echo'), { method: 'POST', body: stream }); out.stream307 = 'resolved'; }
                     catch (e) { out.stream307 = e.constructor.name + ': ' + e.message; }
+                    out.spaced = (await fetch(hop(302, '/echo?a b'))).url;
+                    out.absolute = (await fetch(hop(301, '%UP%/echo?abs'))).url;
                     try { await fetch('ftp://example.com/'); out.ftp = 'resolved'; }
                     catch (e) { out.ftp = e.constructor.name + ': ' + e.message; }
                     return Response.json(out);
@@ -218,6 +220,8 @@ class FetchTest {
         assertTrue(r.getString("stream307").startsWith("TypeError: A request with a one-time-use body"),
                 r.getString("stream307"));
         assertEquals("TypeError: Fetch API cannot load: ftp://example.com/", r.getString("ftp"));
+        assertEquals(up.url("/echo?a%20b"), r.getString("spaced"));
+        assertEquals(up.url("/echo?abs"), r.getString("absolute"));
     }
 
     @Test

@@ -84,13 +84,43 @@ public final class FetchHost {
             return location;
         }
         try {
-            URI from = new URI(base);
+            URI from = new URI(escapeForUri(base));
             if (from.getRawPath() == null || from.getRawPath().isEmpty()) {
                 from = new URI(from.getScheme(), from.getRawAuthority(), "/", null, null);
             }
-            return from.resolve(new URI(location)).toString();
+            return from.resolve(new URI(escapeForUri(location))).toString();
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }
     }
+
+    /**
+     * Percent-encodes what {@link URI} refuses but URLs in the wild carry raw: spaces, controls, non-ASCII and a few
+     * punctuation characters. A header's non-ASCII characters stand for single bytes; others are encoded as UTF-8.
+     */
+    private static String escapeForUri(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape = c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0;
+            if (escape && sb == null) {
+                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (sb == null) {
+                continue;
+            }
+            if (!escape) {
+                sb.append(c);
+            } else if (c <= 0xff) {
+                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            } else {
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    sb.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }
