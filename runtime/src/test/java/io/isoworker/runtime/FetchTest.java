@@ -134,6 +134,47 @@ class FetchTest {
     }
 
     @Test
+    void unreadBodiesAreCancelledWhenTheRequestIsDoneButWaitUntilWorkFinishes() throws Exception {
+        // A server with the default idle timeout (100 s): only the end of the request can break off the download.
+        try (TestServer t = TestServer.start("egress-allow", "127.0.0.1/32")) {
+            t.deploy("fetch-unread", """
+                    let background = -1;
+                    export default {
+                      async fetch(req, env, ctx) {
+                        if (req.url.endsWith('/background')) return Response.json({ background });
+                        if (req.url.endsWith('/plain')) return new Response('status ' + (await fetch('%UP%/bytes?n=64000000')).status);
+                        ctx.waitUntil((async () => {
+                          const res = await fetch('%UP%/bytes?n=3000000');
+                          background = (await res.arrayBuffer()).byteLength;
+                        })());
+                        const unread = await fetch('%UP%/bytes?n=64000000');
+                        return new Response('status ' + unread.status);
+                      },
+                    };
+                    """.replace("%UP%", up.url("")));
+            int before = up.brokenOff.get();
+            HttpResponse<String> r = t.get("fetch-unread.localhost", "/");
+            assertEquals("status 200", r.body());
+            for (int i = 0; i < 400 && up.brokenOff.get() == before; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(before + 1, up.brokenOff.get());
+            int background = -1;
+            for (int i = 0; i < 400 && background < 0; i++) {
+                background = new JsonObject(t.get("fetch-unread.localhost", "/background").body()).getInteger("background");
+                Thread.sleep(50);
+            }
+            assertEquals(3_000_000, background);
+            // without waitUntil work, the end of the response is the end of the request
+            assertEquals("status 200", t.get("fetch-unread.localhost", "/plain").body());
+            for (int i = 0; i < 400 && up.brokenOff.get() == before + 1; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(before + 2, up.brokenOff.get());
+        }
+    }
+
+    @Test
     void streamedRequestBody() throws Exception {
         JsonObject r = run("fetch-stream-up", """
                 export default {

@@ -45,6 +45,8 @@ final class Upstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Semaphore gate = new Semaphore(0);
+    /** How many /bytes and /gate answers the client broke off. */
+    final java.util.concurrent.atomic.AtomicInteger brokenOff = new java.util.concurrent.atomic.AtomicInteger();
 
     Upstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -67,8 +69,14 @@ final class Upstream implements AutoCloseable {
             Map<String, String> q = query(ex.getRequestURI());
             switch (path) {
                 case "/echo" -> echo(ex);
-                case "/bytes" -> bytes(ex, Integer.parseInt(q.get("n")), false);
-                case "/gate" -> bytes(ex, Integer.parseInt(q.get("n")), true);
+                case "/bytes", "/gate" -> {
+                    try {
+                        bytes(ex, Integer.parseInt(q.get("n")), path.equals("/gate"));
+                    } catch (IOException e) {
+                        brokenOff.incrementAndGet();
+                        throw e;
+                    }
+                }
                 case "/release" -> {
                     gate.release();
                     send(ex, 200, "released");

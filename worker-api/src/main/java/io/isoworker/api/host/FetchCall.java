@@ -7,6 +7,7 @@ import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
+import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.OutboundCall;
 import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.api.http.OutboundListener;
@@ -19,7 +20,12 @@ import io.isoworker.api.http.OutboundRequest;
  */
 public final class FetchCall implements OutboundListener {
 
+    /** What the guest sees when the request a fetch was made for finished before the fetch did. */
+    static final String ABANDONED = "The fetch() was cancelled: the request it was made for has finished.";
+
     private final IsolateServices services;
+    private final FetchHost host;
+    private final HttpRequestHead owner;
     private final Value onHead;
     private final Value onData;
     private final Value onEnd;
@@ -27,8 +33,10 @@ public final class FetchCall implements OutboundListener {
     private OutboundCall call = OutboundCall.CLOSED;
     private boolean over;
 
-    FetchCall(IsolateServices services, Value listener) {
+    FetchCall(IsolateServices services, Value listener, FetchHost host, HttpRequestHead owner) {
         this.services = services;
+        this.host = host;
+        this.owner = owner;
         this.onHead = listener.getMember("head");
         this.onData = listener.getMember("data");
         this.onEnd = listener.getMember("end");
@@ -76,7 +84,7 @@ public final class FetchCall implements OutboundListener {
     public void onEnd() {
         services.reenter(() -> {
             if (!over) {
-                over = true;
+                finish();
                 onEnd.executeVoid();
             }
         });
@@ -86,10 +94,23 @@ public final class FetchCall implements OutboundListener {
     public void onError(String message) {
         services.reenter(() -> {
             if (!over) {
-                over = true;
+                finish();
                 onError.executeVoid(message);
             }
         });
+    }
+
+    /** Cancels the request and tells the guest, if it is still waiting for it. */
+    void abandon() {
+        if (!over) {
+            call.cancel();
+            onError(ABANDONED);
+        }
+    }
+
+    private void finish() {
+        over = true;
+        host.over(this, owner);
     }
 
     // ---- from the guest
@@ -120,7 +141,9 @@ public final class FetchCall implements OutboundListener {
 
     @HostAccess.Export
     public void cancel() {
-        over = true;
-        call.cancel();
+        if (!over) {
+            finish();
+            call.cancel();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.isoworker.api.host;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ public final class FetchHost {
 
     private final HostBridge bridge;
     private OutboundHttp http = OutboundHttp.NONE;
+    /** Requests in flight, by the incoming request they were made for. Owner thread only. */
+    private final Map<HttpRequestHead, List<FetchCall>> open = new IdentityHashMap<>();
 
     FetchHost(HostBridge bridge) {
         this.bridge = bridge;
@@ -56,12 +59,13 @@ public final class FetchHost {
      * @param headers  a flat JavaScript array {@code [name0, value0, name1, value1, ...]}
      * @param body     an ArrayBuffer with the whole body, or null
      * @param streamed true when the body follows through {@link FetchCall#write} and {@link FetchCall#end}
+     * @param owner    the incoming request this fetch is made for, or null
      * @param listener a JavaScript object with the functions {@code head(status, statusText, headerLines)},
      *                 {@code data(ByteBuffer)}, {@code end()} and {@code error(message)}
      */
     @HostAccess.Export
     public FetchCall start(String method, String url, Value headers, Value body, boolean streamed, int hops,
-            Value listener) {
+            HttpRequestHead owner, Value listener) {
         long n = headers.getArraySize();
         List<Map.Entry<String, String>> list = new ArrayList<>((int) (n / 2));
         for (long i = 0; i + 1 < n; i += 2) {
@@ -72,9 +76,43 @@ public final class FetchHost {
             bytes = new byte[(int) body.getBufferSize()];
             body.readBuffer(0, bytes, 0, bytes.length);
         }
-        FetchCall call = new FetchCall(bridge.services(), listener);
+        FetchCall call = new FetchCall(bridge.services(), listener, this, owner);
+        if (owner != null) {
+            open.computeIfAbsent(owner, k -> new ArrayList<>(2)).add(call);
+        }
         call.begin(http, new OutboundRequest(method, url, list, bytes, streamed, hops, bridge.scriptName()));
         return call;
+    }
+
+    void over(FetchCall call, HttpRequestHead owner) {
+        List<FetchCall> calls = owner == null ? null : open.get(owner);
+        if (calls != null && calls.remove(call) && calls.isEmpty()) {
+            open.remove(owner);
+        }
+    }
+
+    /**
+     * The incoming request {@code head} is done (its response sent, no {@code waitUntil} work left): its fetches
+     * still in flight, typically response bodies nobody read, are cancelled so that they release their
+     * connections. Owner thread only.
+     */
+    public void requestFinished(HttpRequestHead head) {
+        List<FetchCall> calls = open.remove(head);
+        if (calls != null) {
+            for (FetchCall c : List.copyOf(calls)) {
+                c.abandon();
+            }
+        }
+    }
+
+    /** Cancels every fetch in flight (the isolate is closing). Owner thread only. */
+    public void cancelAll() {
+        List<FetchCall> calls = new ArrayList<>();
+        open.values().forEach(calls::addAll);
+        open.clear();
+        for (FetchCall c : calls) {
+            c.abandon();
+        }
     }
 
     /** The absolute URL a redirect's {@code Location} names, relative to {@code base}; null when it is invalid. */

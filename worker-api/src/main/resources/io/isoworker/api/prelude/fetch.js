@@ -103,7 +103,7 @@ class FetchOperation {
     }
     const bytes = this.bodyBytes === null ? null : exactBuffer(this.bodyBytes);
     const streamed = this.bodyReader !== null;
-    const call = fetchHost.start(this.method, url, flat, bytes, streamed, inv.hops + 1, this.listener());
+    const call = fetchHost.start(this.method, url, flat, bytes, streamed, inv.hops + 1, inv.head, this.listener());
     this.call = call;
     if (streamed) {
       this.pumpBody(call, this.bodyReader);
