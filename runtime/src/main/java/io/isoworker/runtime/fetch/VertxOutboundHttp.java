@@ -91,6 +91,8 @@ public final class VertxOutboundHttp implements OutboundHttp {
         private HttpClientRequest request;
         private HttpClientResponse response;
         private boolean over;
+        /** The listener wants no more events; the body is read and dropped. */
+        private boolean silenced;
         private final List<Buffer> unsent = new ArrayList<>(1);
         private boolean endUnsent;
         private Runnable writable;
@@ -201,13 +203,17 @@ public final class VertxOutboundHttp implements OutboundHttp {
             r.handler(chunk -> {
                 if (!over) {
                     activity();
-                    listener.onData(chunk.getBytes());
+                    if (!silenced) {
+                        listener.onData(chunk.getBytes());
+                    }
                 }
             });
             r.endHandler(v -> {
                 if (!over) {
                     over = true;
-                    listener.onEnd();
+                    if (!silenced) {
+                        listener.onEnd();
+                    }
                 }
             });
             r.exceptionHandler(e -> fail(describe(e)));
@@ -282,6 +288,17 @@ public final class VertxOutboundHttp implements OutboundHttp {
         }
 
         @Override
+        public void discard() {
+            if (over || response == null) {
+                cancel();
+                return;
+            }
+            silenced = true;
+            activity();
+            response.resume();
+        }
+
+        @Override
         public void cancel() {
             if (!over) {
                 over = true;
@@ -300,7 +317,9 @@ public final class VertxOutboundHttp implements OutboundHttp {
                 request.reset();
             }
             runWritable();
-            listener.onError(message);
+            if (!silenced) {
+                listener.onError(message);
+            }
         }
 
         private void activity() {

@@ -139,6 +139,15 @@ public final class FetchCall implements OutboundListener {
         call.pull();
     }
 
+    /** Drops the rest of the response body (a redirect's), keeping the connection for reuse. */
+    @HostAccess.Export
+    public void discard() {
+        if (!over) {
+            finish();
+            call.discard();
+        }
+    }
+
     @HostAccess.Export
     public void cancel() {
         if (!over) {

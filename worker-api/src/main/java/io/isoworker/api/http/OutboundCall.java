@@ -22,6 +22,12 @@ public interface OutboundCall {
     /** Abandons the request and its response; no more events follow. */
     void cancel();
 
+    /**
+     * Reads the rest of the response body and drops it, so the connection can serve another request (a redirect's
+     * body); no more events follow.
+     */
+    void discard();
+
     /** A call that is already over. */
     OutboundCall CLOSED = new OutboundCall() {
         @Override
@@ -43,6 +49,10 @@ public interface OutboundCall {
 
         @Override
         public void cancel() {
+        }
+
+        @Override
+        public void discard() {
         }
     };
 }

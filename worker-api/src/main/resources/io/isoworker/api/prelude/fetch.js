@@ -136,7 +136,7 @@ class FetchOperation {
     if (REDIRECT_STATUSES.has(status) && this.redirectMode !== 'manual') {
       const location = fetchHeaderValue(headers, 'location');
       if (location !== null) {
-        this.call.cancel();
+        this.call.discard();
         if (this.redirectMode === 'error') {
           this.fail(new TypeError("Fetch failed: the response is a redirect and the request's redirect mode is 'error'."));
         } else {
