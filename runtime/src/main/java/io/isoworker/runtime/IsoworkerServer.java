@@ -81,7 +81,7 @@ public final class IsoworkerServer implements AutoCloseable {
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
                     .await(30, TimeUnit.SECONDS).actualPort();
-            outbound.egress().ownListeners(java.util.Set.of(port, adminPort));
+            outbound.egress().ownListeners(java.util.Set.copyOf(List.of(port, adminPort)));
             LOG.info("isoworker serving {} script(s): traffic on {}:{}, admin API on {}:{}, data in {}",
                     scripts.list().size(), config.host(), port, config.adminHost(), adminPort,
                     config.dataDir().toAbsolutePath());
