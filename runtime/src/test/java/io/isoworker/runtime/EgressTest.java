@@ -141,6 +141,30 @@ class EgressTest {
     }
 
     @Test
+    void anAllowlistedIpv6HostPortIsReachedWithABracketedHostHeader() throws Exception {
+        Upstream v6;
+        try {
+            v6 = new Upstream("::1");
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e);
+            return;
+        }
+        try (v6; TestServer s = TestServer.start("egress-allow", "[::1]:" + v6.port())) {
+            JsonObject r = run(s, "egress-v6", ATTEMPT + """
+                    export default {
+                      async fetch() {
+                        const res = await fetch('http://[::1]:%PORT%/echo');
+                        return Response.json({ host: (await res.json()).headers.host,
+                          other: await attempt('http://[::1]:%OTHER%/echo') });
+                      },
+                    };
+                    """.replace("%PORT%", Integer.toString(v6.port())).replace("%OTHER%", Integer.toString(other.port())));
+            assertEquals("[::1]:" + v6.port(), r.getString("host"));
+            assertTrue(r.getString("other").contains("::1 is a loopback address"), r.getString("other"));
+        }
+    }
+
+    @Test
     void fetchSettingsComeFromTheEnvironmentAndTheFile() throws Exception {
         var c = io.isoworker.runtime.config.ServerConfig.load(Map.of(), Map.of(
                 "ISOWORKER_SUBREQUESTS", "7",

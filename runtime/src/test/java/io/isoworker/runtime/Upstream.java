@@ -49,7 +49,11 @@ final class Upstream implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger brokenOff = new java.util.concurrent.atomic.AtomicInteger();
 
     Upstream() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        this("127.0.0.1");
+    }
+
+    Upstream(String address) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, 0), 64);
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();

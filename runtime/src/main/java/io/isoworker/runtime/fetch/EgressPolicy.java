@@ -152,7 +152,9 @@ public final class EgressPolicy {
             }
         }
         if (ownPorts.contains(port) && isThisMachine(address)) {
-            return address.getHostAddress() + ":" + port + " is one of this server's own listeners";
+            String shown = IpLiterals.format(address);
+            return (shown.indexOf(':') >= 0 ? "[" + shown + "]" : shown) + ":" + port
+                    + " is one of this server's own listeners";
         }
         byte[] bytes = address.getAddress();
         for (Cidr c : cidrs) {
@@ -161,7 +163,7 @@ public final class EgressPolicy {
             }
         }
         String kind = kind(bytes);
-        return kind == null ? null : address.getHostAddress() + " is " + kind;
+        return kind == null ? null : IpLiterals.format(address) + " is " + kind;
     }
 
     private boolean isThisMachine(InetAddress a) {

@@ -138,8 +138,8 @@ public final class VertxOutboundHttp implements OutboundHttp {
             }
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.valueOf(spec.method()))
-                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, url.port())))
-                    .setHost(url.host())
+                    .setServer(server(address, url.port()))
+                    .setHost(url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host())
                     .setPort(url.port())
                     .setSsl(url.https())
                     .setURI(url.requestUri())
@@ -151,13 +151,27 @@ public final class VertxOutboundHttp implements OutboundHttp {
                 }
             }
             options.putHeader(HOP_HEADER, Integer.toString(spec.hops()));
-            client.request(options).onComplete(ar -> onLoop(() -> {
-                if (ar.failed()) {
-                    fail(describe(ar.cause()));
-                } else {
-                    opened(ar.result());
-                }
-            }));
+            try {
+                client.request(options).onComplete(ar -> onLoop(() -> {
+                    if (ar.failed()) {
+                        fail(describe(ar.cause()));
+                    } else {
+                        opened(ar.result());
+                    }
+                }));
+            } catch (RuntimeException e) {
+                // the client refused the request as given (a malformed header, say)
+                LOG.debug("script {}: fetch to {} not sent", spec.scriptName(), url.hostPort(), e);
+                fail("Network connection failed: the request could not be sent (" + e.getMessage() + ").");
+            }
+        }
+
+        /** The address to connect to; Vert.x wants IPv6 in brackets, as an authority writes it. */
+        private static SocketAddress server(InetAddress address, int port) {
+            if (address instanceof java.net.Inet6Address) {
+                return SocketAddress.inetSocketAddress(port, "[" + address.getHostAddress() + "]");
+            }
+            return SocketAddress.inetSocketAddress(new InetSocketAddress(address, port));
         }
 
         private void opened(HttpClientRequest r) {
