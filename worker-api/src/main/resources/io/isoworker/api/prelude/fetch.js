@@ -302,6 +302,19 @@ class FetchOperation {
   }
 }
 
+// A data: URL is answered without the network, by the Fetch Standard's data: URL processor (processDataUrl, from
+// dataurl.js once that file is in the prelude; until then data: URLs are refused like other schemes).
+function fetchDataUrl(url) {
+  const result = typeof processDataUrl === 'function' ? processDataUrl(url) : null;
+  if (result === null) {
+    return Promise.reject(new TypeError('Fetch API cannot load: ' + url));
+  }
+  const headers = new Headers();
+  headersList(headers).push(['content-type', result.mimeType]);
+  setHeadersGuard(headers, 'immutable');
+  return Promise.resolve(responseFromFetch(200, 'OK', headers, streamOfBytes(result.body), url, false));
+}
+
 function fetch(input, init = undefined) {
   requireHandlerScope();
   let request;
@@ -316,8 +329,7 @@ function fetch(input, init = undefined) {
   }
   const url = request.url;
   if (/^data:/i.test(url)) {
-    // data: URLs are answered here, without the network (to come).
-    return Promise.reject(new TypeError('Fetch API cannot load: ' + url));
+    return fetchDataUrl(url);
   }
   if (!/^https?:/i.test(url)) {
     return Promise.reject(new TypeError('Fetch API cannot load: ' + url));
