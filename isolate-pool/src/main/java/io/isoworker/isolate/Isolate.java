@@ -49,6 +49,8 @@ public final class Isolate {
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
     private int background;
     private final List<TrackedSink> inFlight = new ArrayList<>();
+    /** Requests whose response finished while waitUntil work was pending: their fetches end with that work. */
+    private final List<HttpRequestHead> finishedDuringBackground = new ArrayList<>();
     private final AtomicBoolean cpuExceeded = new AtomicBoolean();
     private boolean retired;
     private boolean closed;
@@ -78,7 +80,7 @@ public final class Isolate {
 
     /** Hands a request to the worker's fetch handler; the response goes to {@code sink}. Owner thread only. */
     public void dispatchFetch(HttpRequestHead request, ResponseSink sink) {
-        TrackedSink tracked = new TrackedSink(sink);
+        TrackedSink tracked = new TrackedSink(sink, request);
         if (closed) {
             tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
             return;
@@ -127,6 +129,7 @@ public final class Isolate {
         }
         closed = true;
         cancelTimers();
+        ctx.host.fetch().cancelAll();
         ctx.closeQuietly();
         List<TrackedSink> victims = new ArrayList<>(inFlight);
         inFlight.clear();
@@ -158,6 +161,7 @@ public final class Isolate {
         if (!closed) {
             closed = true;
             cancelTimers();
+            ctx.host.fetch().cancelAll();
             ctx.closeQuietly();
         }
     }
@@ -218,6 +222,12 @@ public final class Isolate {
             if (background > 0) {
                 background--;
             }
+            if (background == 0) {
+                for (HttpRequestHead head : finishedDuringBackground) {
+                    ctx.host.fetch().requestFinished(head);
+                }
+                finishedDuringBackground.clear();
+            }
             closeIfIdle();
         }
     }
@@ -229,16 +239,23 @@ public final class Isolate {
     /** Removes a request from the in-flight list when its response is finished. */
     private final class TrackedSink implements ResponseSink {
         private final ResponseSink sink;
+        private final HttpRequestHead request;
         private boolean done;
 
-        TrackedSink(ResponseSink sink) {
+        TrackedSink(ResponseSink sink, HttpRequestHead request) {
             this.sink = sink;
+            this.request = request;
         }
 
         private void finish() {
             if (!done) {
                 done = true;
                 inFlight.remove(this);
+                if (background == 0) {
+                    ctx.host.fetch().requestFinished(request);
+                } else {
+                    finishedDuringBackground.add(request);
+                }
                 closeIfIdle();
             }
         }

@@ -18,6 +18,7 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import io.isoworker.api.ModuleType;
 import io.isoworker.api.WorkerModule;
 import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.api.http.ResponseSink;
 
 /**
@@ -40,9 +41,17 @@ public final class IsolatePool implements AutoCloseable {
     private final AtomicLong coldStarts = new AtomicLong();
     /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
     private final ScheduledThreadPoolExecutor timerClock;
+    /** The network that guest fetch() uses. */
+    private final OutboundHttp outbound;
 
+    /** A pool whose workers have no outbound network ({@link OutboundHttp#NONE}). */
     public IsolatePool(IsolateSettings settings) {
+        this(settings, OutboundHttp.NONE);
+    }
+
+    public IsolatePool(IsolateSettings settings, OutboundHttp outbound) {
         this.settings = settings;
+        this.outbound = outbound;
         this.engine = new IsolateEngine();
         this.watchdog = new Watchdog();
         this.blanks = new ContextPool(engine, settings.prewarmedContexts());
@@ -115,6 +124,7 @@ public final class IsolatePool implements AutoCloseable {
     private Isolate load(WorkerBundle bundle, Executor executor) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        ctx.host.fetch().connect(outbound);
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit().toNanos(), executor,
                 timerClock);
     }

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.runtime.admin.AdminApi;
 import io.isoworker.runtime.config.ServerConfig;
+import io.isoworker.runtime.fetch.FetchSettings;
+import io.isoworker.runtime.fetch.VertxOutboundHttp;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptStore;
 import io.isoworker.runtime.scripts.ScriptVersion;
@@ -61,7 +63,9 @@ public final class IsoworkerServer implements AutoCloseable {
         ScriptRegistry scripts = new ScriptRegistry(new ScriptStore(config.dataDir()));
         scripts.load();
         ScriptRouter router = ScriptRouter.of(config.routes(), config.baseDomain());
-        IsolatePool isolates = new IsolatePool(config.isolates());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        VertxOutboundHttp outbound = new VertxOutboundHttp(vertx, config.fetch());
+        IsolatePool isolates = new IsolatePool(config.isolates(), outbound);
         if (!isolates.engine().optimizing()) {
             LOG.warn("**************************************************************************************");
             LOG.warn("GraalJS runs WITHOUT its optimizing compiler ({}): JavaScript is interpreted and several",
@@ -69,10 +73,8 @@ public final class IsoworkerServer implements AutoCloseable {
             LOG.warn("times slower. Start with ./isoworker serve (it passes the JVMCI flags and target/jit).");
             LOG.warn("**************************************************************************************");
         }
-        Vertx vertx = null;
         try {
             isolates.warmUp(20);
-            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     config.maxRequestBody(), config.edge());
             AdminApi admin = new AdminApi(vertx, scripts, isolates, token.value(), config.maxScriptSize());
@@ -80,14 +82,13 @@ public final class IsoworkerServer implements AutoCloseable {
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
                     .await(30, TimeUnit.SECONDS).actualPort();
+            outbound.egress().ownListeners(java.util.Set.copyOf(List.of(port, adminPort)));
             LOG.info("isoworker serving {} script(s): traffic on {}:{}, admin API on {}:{}, data in {}",
                     scripts.list().size(), config.host(), port, config.adminHost(), adminPort,
                     config.dataDir().toAbsolutePath());
             return new IsoworkerServer(vertx, isolates, scripts, port, adminPort, token);
         } catch (Exception e) {
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
+            vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
             throw e;
         }
@@ -97,19 +98,16 @@ public final class IsoworkerServer implements AutoCloseable {
     public static IsoworkerServer dev(ScriptVersion script, String host, int port,
             io.isoworker.isolate.IsolateSettings settings) throws Exception {
         ScriptRegistry scripts = new ScriptRegistry(null);
-        IsolatePool isolates = new IsolatePool(settings);
-        Vertx vertx = null;
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        IsolatePool isolates = new IsolatePool(settings, new VertxOutboundHttp(vertx, FetchSettings.dev()));
         try {
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
-            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
             int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
                     100L * 1024 * 1024, EdgeSettings.DEFAULT);
             return new IsoworkerServer(vertx, isolates, scripts, bound, -1, null);
         } catch (Exception e) {
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
+            vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
             throw e;
         }

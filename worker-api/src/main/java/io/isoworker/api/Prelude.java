@@ -26,6 +26,7 @@ public final class Prelude {
             "urlsearchparams.js",
             "urlpattern.js",
             "console.js",
+            "invocation.js",
             "timers.js",
             "clocks.js",
             "navigator.js",
@@ -46,6 +47,8 @@ public final class Prelude {
             "response.js",
             "crypto.js",
             "subtle.js",
+            "dataurl.js",
+            "fetch.js",
             "events.js",
             "structuredclone.js",
             "dispatch.js");

@@ -13,6 +13,8 @@ import java.util.Map;
 import io.isoworker.isolate.IsolateSettings;
 import io.isoworker.runtime.traffic.EdgeSettings;
 import io.isoworker.runtime.traffic.TrustedProxies;
+import io.isoworker.runtime.fetch.EgressPolicy;
+import io.isoworker.runtime.fetch.FetchSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +37,7 @@ public record ServerConfig(
         long maxRequestBody,
         int eventLoops,
         IsolateSettings isolates,
+        FetchSettings fetch,
         EdgeSettings edge) {
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -64,6 +67,10 @@ public record ServerConfig(
         m.put("cpu-ms", new String[] {"1000", "CPU time one request may take before its isolate is cancelled"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
         m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
+        m.put("subrequests", new String[] {"50", "outbound fetch() requests (redirects included) one incoming request may make"});
+        m.put("egress-allow", new String[] {"", "CIDRs and host:port destinations fetch() may reach although they are private, loopback, link-local or this server's own listeners; comma-separated, repeatable"});
+        m.put("fetch-connect-timeout-ms", new String[] {"10000", "how long fetch() may take to connect to a server"});
+        m.put("fetch-idle-timeout-ms", new String[] {"100000", "how long a fetch() may go without receiving any data before it fails"});
         m.put("config", new String[] {"", "path of a JSON config file (default: ./isoworker.json when it exists)"});
         return m;
     }
@@ -101,6 +108,7 @@ public record ServerConfig(
                 Duration.ofSeconds(src.longValue("idle-timeout-seconds")),
                 Duration.ofMillis(src.longValue("startup-cpu-ms")),
                 Duration.ofMillis(src.longValue("cpu-ms")));
+        FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;
         try {
@@ -121,7 +129,31 @@ public record ServerConfig(
                 src.longValue("max-request-body"),
                 loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
                 isolates,
+                fetch,
                 new EdgeSettings(src.string("colo"), proxies));
+    }
+
+    private static FetchSettings fetchSettings(Source src) {
+        List<String> allow = new ArrayList<>();
+        for (String item : src.list("egress-allow")) {
+            for (String part : item.split(",")) {
+                if (!part.isBlank()) {
+                    allow.add(part.trim());
+                }
+            }
+        }
+        EgressPolicy egress;
+        try {
+            egress = EgressPolicy.of(allow);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--egress-allow: " + e.getMessage());
+        }
+        long connect = src.longValue("fetch-connect-timeout-ms");
+        long idle = src.longValue("fetch-idle-timeout-ms");
+        if (connect < 1 || idle < 1) {
+            throw new ConfigException("--fetch-connect-timeout-ms and --fetch-idle-timeout-ms must be positive");
+        }
+        return new FetchSettings(src.integer("subrequests"), connect, idle, egress);
     }
 
     static RouteSetting parseRoute(String text) {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.RequestCf;
+import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.isolate.Isolate;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
@@ -58,6 +59,13 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        String hops = req.headers().get(OutboundHttp.HOP_HEADER);
+        if (hops != null && OutboundHttp.hops(hops) > OutboundHttp.MAX_HOPS) {
+            jsonError(req.response(), 508, "Loop detected: this request has passed through workers more than "
+                    + OutboundHttp.MAX_HOPS + " times (header " + OutboundHttp.HOP_HEADER
+                    + "). A worker probably fetches itself.");
+            return;
+        }
         String host = host(req);
         String path = req.path();
         String name = router.scriptFor(host, path == null ? "/" : path);

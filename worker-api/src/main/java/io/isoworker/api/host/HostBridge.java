@@ -36,6 +36,7 @@ public final class HostBridge {
     private IsolateServices services;
     private double clockMillis = System.currentTimeMillis();
     private final StreamsHost streams = new StreamsHost(this);
+    private final FetchHost fetch = new FetchHost(this);
 
     public void bindScript(String name) {
         this.scriptName = name;
@@ -96,6 +97,12 @@ public final class HostBridge {
     @HostAccess.Export
     public StreamsHost streams() {
         return streams;
+    }
+
+    /** Outbound {@code fetch()}: the prelude's fetch.js calls this object. */
+    @HostAccess.Export
+    public FetchHost fetch() {
+        return fetch;
     }
 
     public String scriptName() {

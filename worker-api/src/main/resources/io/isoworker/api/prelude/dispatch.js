@@ -149,6 +149,7 @@ const internals = {
   },
 
   dispatchFetch(worker, head, bridge) {
+    currentInvocation = new Invocation(head);
     let result;
     try {
       const request = requestFromHost(head);

@@ -6,6 +6,7 @@ const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 let responseInternals;
 let responseBodyState;
+let responseFromFetch;
 
 class Response {
   #status = 200;
@@ -14,10 +15,22 @@ class Response {
   #body = null;
   #type = 'default';
   #url = '';
+  #redirected = false;
 
   static {
     responseInternals = (r) => ({ status: r.#status, headers: r.#headers, body: r.#body, type: r.#type });
     responseBodyState = (r) => r.#body;
+    // A response from the network (fetch.js): `headers` are already immutable, `stream` is the body or null.
+    responseFromFetch = (status, statusText, headers, stream, url, redirected) => {
+      const r = new Response(null);
+      r.#status = status;
+      r.#statusText = statusText;
+      r.#headers = headers;
+      r.#body = stream === null ? null : new BodyState(null, stream);
+      r.#url = url;
+      r.#redirected = redirected;
+      return r;
+    };
   }
 
   constructor(body = null, init = undefined) {
@@ -92,7 +105,7 @@ class Response {
   get headers() { return this.#headers; }
   get type() { return this.#type; }
   get url() { return this.#url; }
-  get redirected() { return false; }
+  get redirected() { return this.#redirected; }
   get webSocket() { return null; }
 
   clone() {
@@ -100,6 +113,7 @@ class Response {
     copy.#status = this.#status;
     copy.#type = this.#type;
     copy.#url = this.#url;
+    copy.#redirected = this.#redirected;
     copy.#body = cloneBody(this.#body);
     return copy;
   }

@@ -19,7 +19,7 @@ function reportUncaught(error) {
   console.error('Uncaught', error);
 }
 
-const pendingTimers = new Map(); // id -> { callback, args, interval (ms, or -1 for a one-shot timer) }
+const pendingTimers = new Map(); // id -> { callback, args, interval (ms, or -1 for a one-shot timer), invocation }
 let lastTimerId = 0;
 
 function timerDelay(delay) {
@@ -34,7 +34,7 @@ function timerSet(callback, delay, args, interval) {
   }
   requireHandlerScope();
   const id = ++lastTimerId;
-  pendingTimers.set(id, { callback, args, interval });
+  pendingTimers.set(id, { callback, args, interval, invocation: currentInvocation });
   host.setTimer(id, delay);
   return id;
 }
@@ -56,6 +56,7 @@ function fireTimer(id) {
   } else {
     host.setTimer(id, timer.interval);
   }
+  currentInvocation = timer.invocation;
   try {
     Reflect.apply(timer.callback, globalThis, timer.args);
   } catch (e) {
