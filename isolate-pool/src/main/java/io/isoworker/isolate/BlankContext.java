@@ -9,6 +9,7 @@ import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 
 import io.isoworker.api.Binding;
+import io.isoworker.api.JsonText;
 import io.isoworker.api.host.HostBridge;
 
 /**
@@ -131,10 +132,11 @@ public final class BlankContext implements AutoCloseable {
                 case Binding.PlainText t -> t.text();
                 case Binding.SecretText t -> t.text();
                 case Binding.Json j -> j.json();
+                case Binding.KvNamespace k -> k.namespaceId();
             };
-            sb.append("{\"name\":").append(ModuleFileSystem.jsString(b.name()))
-                    .append(",\"type\":").append(ModuleFileSystem.jsString(b.type()))
-                    .append(",\"value\":").append(ModuleFileSystem.jsString(value)).append('}');
+            sb.append("{\"name\":").append(JsonText.quote(b.name()))
+                    .append(",\"type\":").append(JsonText.quote(b.type()))
+                    .append(",\"value\":").append(JsonText.quote(value)).append('}');
         }
         return sb.append(']').toString();
     }

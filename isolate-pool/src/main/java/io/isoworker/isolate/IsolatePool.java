@@ -20,6 +20,7 @@ import io.isoworker.api.WorkerModule;
 import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.api.http.ResponseSink;
+import io.isoworker.kv.KvStore;
 
 /**
  * The isolate pool: the shared engine, the pre-warmed blank contexts, and the loaded isolates, one per worker version
@@ -43,15 +44,27 @@ public final class IsolatePool implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timerClock;
     /** The network that guest fetch() uses. */
     private final OutboundHttp outbound;
+    /** The store behind KV bindings, or null. */
+    private final KvStore kv;
 
     /** A pool whose workers have no outbound network ({@link OutboundHttp#NONE}). */
     public IsolatePool(IsolateSettings settings) {
         this(settings, OutboundHttp.NONE);
     }
 
+    /** A pool whose workers have no KV store: their KV bindings fail on use. */
     public IsolatePool(IsolateSettings settings, OutboundHttp outbound) {
+        this(settings, outbound, null);
+    }
+
+    /**
+     * @param outbound the network that guest fetch() uses
+     * @param kv       the store behind KV bindings, or null for none
+     */
+    public IsolatePool(IsolateSettings settings, OutboundHttp outbound, KvStore kv) {
         this.settings = settings;
         this.outbound = outbound;
+        this.kv = kv;
         this.engine = new IsolateEngine();
         this.watchdog = new Watchdog();
         this.blanks = new ContextPool(engine, settings.prewarmedContexts());
@@ -125,6 +138,7 @@ public final class IsolatePool implements AutoCloseable {
         BlankContext ctx = blanks.take();
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
         ctx.host.fetch().connect(outbound);
+        ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit().toNanos(), executor,
                 timerClock);
     }

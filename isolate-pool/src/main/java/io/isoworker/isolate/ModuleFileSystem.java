@@ -113,8 +113,8 @@ final class ModuleFileSystem implements org.graalvm.polyglot.io.FileSystem {
     static byte[] moduleSource(WorkerModule m) {
         String js = switch (m.type()) {
             case ES_MODULE -> null;
-            case TEXT -> "export default " + jsString(m.text()) + ";\n";
-            case JSON -> "export default JSON.parse(" + jsString(m.text()) + ");\n";
+            case TEXT -> "export default " + io.isoworker.api.JsonText.quote(m.text()) + ";\n";
+            case JSON -> "export default JSON.parse(" + io.isoworker.api.JsonText.quote(m.text()) + ");\n";
             case DATA -> dataModule(m.content());
             case SCRIPT -> "const module = { exports: {} };\n(function (module, exports) {" + m.text()
                     + "\n}).call(module.exports, module, module.exports);\nexport default module.exports;\n";
@@ -132,29 +132,6 @@ final class ModuleFileSystem implements org.graalvm.polyglot.io.FileSystem {
             sb.append(content[i] & 0xff);
         }
         return sb.append("]).buffer;\n").toString();
-    }
-
-    /** A JavaScript string literal for any text. */
-    static String jsString(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static final class ReadOnlyChannel implements SeekableByteChannel {

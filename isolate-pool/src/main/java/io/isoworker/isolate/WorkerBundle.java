@@ -76,6 +76,17 @@ public final class WorkerBundle {
         return bindings;
     }
 
+    /** The ids of the KV namespaces the worker is bound to. */
+    public java.util.Set<String> kvNamespaceIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Binding b : bindings) {
+            if (b instanceof Binding.KvNamespace kv) {
+                ids.add(kv.namespaceId());
+            }
+        }
+        return ids;
+    }
+
     /** True for module syntax ({@code export default}), false for service-worker syntax. */
     public boolean moduleSyntax() {
         return modules.get(mainModule).type() == ModuleType.ES_MODULE;

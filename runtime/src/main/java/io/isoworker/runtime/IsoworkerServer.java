@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.isoworker.isolate.IsolatePool;
+import io.isoworker.kv.KvSettings;
+import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.admin.AdminApi;
 import io.isoworker.runtime.config.ServerConfig;
 import io.isoworker.runtime.fetch.FetchSettings;
@@ -44,10 +46,12 @@ public final class IsoworkerServer implements AutoCloseable {
     private final int port;
     private final int adminPort;
     private final AdminToken token;
+    private final KvStore kv;
 
-    private IsoworkerServer(Vertx vertx, IsolatePool isolates, ScriptRegistry scripts, int port, int adminPort,
-            AdminToken token) {
+    private IsoworkerServer(Vertx vertx, IsolatePool isolates, ScriptRegistry scripts, KvStore kv, int port,
+            int adminPort, AdminToken token) {
         this.vertx = vertx;
+        this.kv = kv;
         this.isolates = isolates;
         this.scripts = scripts;
         this.port = port;
@@ -63,9 +67,10 @@ public final class IsoworkerServer implements AutoCloseable {
         ScriptRegistry scripts = new ScriptRegistry(new ScriptStore(config.dataDir()));
         scripts.load();
         ScriptRouter router = ScriptRouter.of(config.routes(), config.baseDomain());
+        KvStore kv = KvStore.open(config.kv());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         VertxOutboundHttp outbound = new VertxOutboundHttp(vertx, config.fetch());
-        IsolatePool isolates = new IsolatePool(config.isolates(), outbound);
+        IsolatePool isolates = new IsolatePool(config.isolates(), outbound, kv);
         if (!isolates.engine().optimizing()) {
             LOG.warn("**************************************************************************************");
             LOG.warn("GraalJS runs WITHOUT its optimizing compiler ({}): JavaScript is interpreted and several",
@@ -77,7 +82,7 @@ public final class IsoworkerServer implements AutoCloseable {
             isolates.warmUp(20);
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     config.maxRequestBody(), config.edge());
-            AdminApi admin = new AdminApi(vertx, scripts, isolates, token.value(), config.maxScriptSize());
+            AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize());
             HttpServer adminServer = vertx.createHttpServer();
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
@@ -86,29 +91,38 @@ public final class IsoworkerServer implements AutoCloseable {
             LOG.info("isoworker serving {} script(s): traffic on {}:{}, admin API on {}:{}, data in {}",
                     scripts.list().size(), config.host(), port, config.adminHost(), adminPort,
                     config.dataDir().toAbsolutePath());
-            return new IsoworkerServer(vertx, isolates, scripts, port, adminPort, token);
+            return new IsoworkerServer(vertx, isolates, scripts, kv, port, adminPort, token);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
+            kv.close();
             throw e;
         }
     }
 
-    /** Serves one script on every Host, with no admin API ({@code isoworker dev}). */
+    /**
+     * Serves one script on every Host, with no admin API ({@code isoworker dev}). Its KV bindings get local
+     * namespaces in {@code kvDirectory}, made on first use and kept across restarts.
+     */
     public static IsoworkerServer dev(ScriptVersion script, String host, int port,
-            io.isoworker.isolate.IsolateSettings settings) throws Exception {
+            io.isoworker.isolate.IsolateSettings settings, java.nio.file.Path kvDirectory) throws Exception {
         ScriptRegistry scripts = new ScriptRegistry(null);
+        KvStore kv = KvStore.open(KvSettings.defaults(kvDirectory));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        IsolatePool isolates = new IsolatePool(settings, new VertxOutboundHttp(vertx, FetchSettings.dev()));
+        IsolatePool isolates = new IsolatePool(settings, new VertxOutboundHttp(vertx, FetchSettings.dev()), kv);
         try {
+            for (String id : script.bundle().kvNamespaceIds()) {
+                kv.namespaceOrCreate(id).get(30, TimeUnit.SECONDS);
+            }
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
             int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
                     100L * 1024 * 1024, EdgeSettings.DEFAULT);
-            return new IsoworkerServer(vertx, isolates, scripts, bound, -1, null);
+            return new IsoworkerServer(vertx, isolates, scripts, kv, bound, -1, null);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
+            kv.close();
             throw e;
         }
     }
@@ -163,6 +177,10 @@ public final class IsoworkerServer implements AutoCloseable {
         return isolates;
     }
 
+    public KvStore kv() {
+        return kv;
+    }
+
     public ScriptRegistry scripts() {
         return scripts;
     }
@@ -175,5 +193,6 @@ public final class IsoworkerServer implements AutoCloseable {
             LOG.warn("closing Vert.x", e);
         }
         isolates.close();
+        kv.close();
     }
 }

@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
  * A binding: a named value a worker finds in {@code env} (module syntax) or as a global (service-worker syntax).
  * The {@link #type()} strings are Cloudflare's upload-metadata types.
  */
-public sealed interface Binding permits Binding.PlainText, Binding.SecretText, Binding.Json {
+public sealed interface Binding permits Binding.PlainText, Binding.SecretText, Binding.Json, Binding.KvNamespace {
 
     /** Binding names become JavaScript identifiers (globals in service-worker scripts). */
     Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,127}");
 
     String name();
 
-    /** Cloudflare's metadata type: {@code plain_text}, {@code secret_text} or {@code json}. */
+    /** Cloudflare's metadata type: {@code plain_text}, {@code secret_text}, {@code json} or {@code kv_namespace}. */
     String type();
 
     /** True when the value must never be shown back (secrets). */
@@ -68,6 +68,19 @@ public sealed interface Binding permits Binding.PlainText, Binding.SecretText, B
         @Override
         public String type() {
             return "json";
+        }
+    }
+
+    /** A KV namespace: the script sees a {@code KVNamespace} object. */
+    record KvNamespace(String name, String namespaceId) implements Binding {
+        public KvNamespace {
+            checkName(name);
+            Objects.requireNonNull(namespaceId, "namespaceId");
+        }
+
+        @Override
+        public String type() {
+            return "kv_namespace";
         }
     }
 

@@ -49,6 +49,7 @@ public final class Prelude {
             "subtle.js",
             "dataurl.js",
             "fetch.js",
+            "kv.js",
             "events.js",
             "structuredclone.js",
             "dispatch.js");

@@ -11,6 +11,7 @@ import io.isoworker.api.Binding;
 import io.isoworker.api.WorkerModule;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
+import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptVersion;
@@ -34,11 +35,16 @@ public final class AdminApi {
     private final IsolatePool isolates;
     private final byte[] token;
     private final long maxScriptSize;
+    private final KvStore kv;
+    private final KvAdminApi kvApi;
 
-    public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, String token, long maxScriptSize) {
+    public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, KvStore kv, String token,
+            long maxScriptSize) {
         this.vertx = vertx;
         this.scripts = scripts;
         this.isolates = isolates;
+        this.kv = kv;
+        this.kvApi = new KvAdminApi(vertx, kv);
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.maxScriptSize = maxScriptSize;
     }
@@ -51,6 +57,7 @@ public final class AdminApi {
         router.get("/v1/scripts/:name").handler(this::show);
         router.get("/v1/scripts/:name/versions").handler(this::versions);
         router.delete("/v1/scripts/:name").handler(this::delete);
+        router.route("/v1/kv/*").handler(ctx -> kvApi.handle(ctx, ctx.request().path().substring("/v1/kv/".length())));
         router.errorHandler(404, ctx -> error(ctx, 404, "No such admin endpoint: " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed here."));
         router.errorHandler(500, ctx -> {
@@ -95,6 +102,12 @@ public final class AdminApi {
 
     private ScriptVersion publish(String name, String contentType, byte[] body) throws Exception {
         ScriptUpload upload = ScriptUpload.parse(contentType, body);
+        for (Binding b : upload.bindings()) {
+            if (b instanceof Binding.KvNamespace ns && kv.namespace(ns.namespaceId()).isEmpty()) {
+                throw new AdminException(400, "Binding '" + ns.name() + "' names KV namespace '" + ns.namespaceId()
+                        + "', which does not exist.");
+            }
+        }
         ScriptVersion version;
         try {
             version = ScriptVersion.create(name, upload.mainModule(), upload.modules(), upload.bindings(),
@@ -154,6 +167,7 @@ public final class AdminApi {
                 switch (b) {
                     case Binding.PlainText t -> j.put("text", t.text());
                     case Binding.Json t -> j.put("json", io.vertx.core.json.Json.decodeValue(t.json()));
+                    case Binding.KvNamespace k -> j.put("namespace_id", k.namespaceId());
                     case Binding.SecretText t -> {
                         // never shown
                     }

@@ -1,6 +1,5 @@
 package io.isoworker.runtime.admin;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,17 +11,6 @@ import io.isoworker.api.Binding;
 import io.isoworker.api.ModuleType;
 import io.isoworker.api.WorkerModule;
 import io.isoworker.runtime.scripts.ScriptNames;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +30,7 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
 
     static ScriptUpload parse(String contentType, byte[] body) throws AdminException {
         String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
-        if (ct.startsWith("multipart/form-data")) {
+        if (MultipartBody.is(ct)) {
             return parseMultipart(contentType, body);
         }
         if (ct.startsWith("application/json")) {
@@ -60,49 +48,19 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
     }
 
     private static ScriptUpload parseMultipart(String contentType, byte[] body) throws AdminException {
-        if (!contentType.toLowerCase(Locale.ROOT).contains("boundary=")) {
-            throw new AdminException(400, "Malformed multipart body: the Content-Type has no boundary.");
-        }
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
-                Unpooled.wrappedBuffer(body));
-        request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         String metadataText = null;
         Map<String, WorkerModule> modules = new LinkedHashMap<>();
-        HttpPostMultipartRequestDecoder decoder = null;
-        try {
-            decoder = new HttpPostMultipartRequestDecoder(new DefaultHttpDataFactory(false), request,
-                    StandardCharsets.UTF_8);
-            for (InterfaceHttpData part : decoder.getBodyHttpDatas()) {
-                String name = part.getName();
-                if (part instanceof FileUpload file) {
-                    if (name.equals("metadata")) {
-                        metadataText = file.getString(StandardCharsets.UTF_8);
-                        continue;
-                    }
-                    ModuleType type = file.getContentType() == null || file.getContentType().isBlank()
-                            ? ModuleType.ofFileName(name)
-                            : ModuleType.ofContentType(file.getContentType()).orElseThrow(() -> new AdminException(400,
-                                    "Module '" + name + "' has an unsupported content type: " + file.getContentType()));
-                    addModule(modules, new WorkerModule(name, type, file.get()));
-                } else if (part instanceof Attribute attribute) {
-                    if (name.equals("metadata")) {
-                        metadataText = attribute.getValue();
-                    } else {
-                        addModule(modules, new WorkerModule(name, ModuleType.ofFileName(name),
-                                attribute.getValue().getBytes(StandardCharsets.UTF_8)));
-                    }
-                }
+        for (MultipartBody.Part part : MultipartBody.parse(contentType, body)) {
+            String name = part.name();
+            if (name.equals("metadata")) {
+                metadataText = part.text();
+                continue;
             }
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException
-                | IllegalArgumentException | IllegalStateException | NullPointerException e) {
-            throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
-        } catch (IOException e) {
-            throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
-        } finally {
-            if (decoder != null) {
-                decoder.destroy();
-            }
-            request.release();
+            ModuleType type = !part.file() || part.contentType() == null
+                    ? ModuleType.ofFileName(name)
+                    : ModuleType.ofContentType(part.contentType()).orElseThrow(() -> new AdminException(400,
+                            "Module '" + name + "' has an unsupported content type: " + part.contentType()));
+            addModule(modules, new WorkerModule(name, type, part.content()));
         }
         if (metadataText == null) {
             throw new AdminException(400, "A multipart upload needs a 'metadata' part.");
@@ -205,6 +163,13 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
                     }
                     Object json = b.getValue("json");
                     yield new Binding.Json(name, json == null ? "null" : io.vertx.core.json.Json.encode(json));
+                }
+                case "kv_namespace" -> {
+                    String id = stringField(b, "namespace_id");
+                    if (id == null || id.isEmpty()) {
+                        throw new AdminException(400, "Binding '" + name + "' of type kv_namespace needs a 'namespace_id'.");
+                    }
+                    yield new Binding.KvNamespace(name, id);
                 }
                 default -> throw new AdminException(400, "Binding '" + name + "' has an unsupported type: " + type);
             });

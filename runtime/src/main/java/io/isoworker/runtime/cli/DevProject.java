@@ -33,7 +33,8 @@ final class DevProject {
         if (Files.isRegularFile(abs)) {
             String main = abs.getFileName().toString();
             WorkerModule m = module(abs, main, true);
-            return ScriptVersion.create(scriptName(abs.getParent()), main, List.of(m), List.of(), null);
+            return ScriptVersion.create(scriptName(abs.getParent()), main, List.of(m),
+                    WranglerConfig.read(abs.getParent()).bindings(), null);
         }
         if (!Files.isDirectory(abs)) {
             throw new IOException("no such file or folder: " + path);
@@ -59,7 +60,13 @@ final class DevProject {
                 modules.add(module(f, rel, rel.equals(main)));
             }
         }
-        return ScriptVersion.create(scriptName(abs), main, modules, List.of(), null);
+        return ScriptVersion.create(scriptName(abs), main, modules, WranglerConfig.read(abs).bindings(), null);
+    }
+
+    /** Where {@code dev} keeps a project's local state (KV namespaces): {@code .isoworker/} in the project folder. */
+    static Path stateDirectory(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        return (Files.isRegularFile(abs) ? abs.getParent() : abs).resolve(".isoworker");
     }
 
     private static boolean hidden(String rel) {

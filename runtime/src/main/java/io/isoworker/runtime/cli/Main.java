@@ -78,7 +78,8 @@ public final class Main {
         int port = intFlag(flags, "port", 8787);
         String host = flags.containsKey("host") ? last(flags.get("host")) : "127.0.0.1";
         ScriptVersion script = DevProject.load(path);
-        IsoworkerServer server = IsoworkerServer.dev(script, host, port, IsolateSettings.DEFAULTS.withPrewarmedContexts(2));
+        IsoworkerServer server = IsoworkerServer.dev(script, host, port, IsolateSettings.DEFAULTS.withPrewarmedContexts(2),
+                DevProject.stateDirectory(path).resolve("kv"));
         out.println("isoworker dev: serving " + path + " (" + script.mainModule() + ", " + script.format() + ")");
         out.println("Ready on http://" + host + ":" + server.port() + "/");
         out.flush();

@@ -17,6 +17,7 @@ import io.isoworker.runtime.fetch.EgressPolicy;
 import io.isoworker.runtime.fetch.FetchSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.isoworker.kv.KvSettings;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -38,7 +39,14 @@ public record ServerConfig(
         int eventLoops,
         IsolateSettings isolates,
         FetchSettings fetch,
-        EdgeSettings edge) {
+        EdgeSettings edge,
+        KvSettings kv) {
+
+    /** The same settings with other KV settings (tests inject a clock this way). */
+    public ServerConfig withKv(KvSettings settings) {
+        return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
+                maxRequestBody, eventLoops, isolates, fetch, edge, settings);
+    }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
     public record RouteSetting(String pattern, String script) {
@@ -71,6 +79,8 @@ public record ServerConfig(
         m.put("egress-allow", new String[] {"", "CIDRs and host:port destinations fetch() may reach although they are private, loopback, link-local or this server's own listeners; comma-separated, repeatable"});
         m.put("fetch-connect-timeout-ms", new String[] {"10000", "how long fetch() may take to connect to a server"});
         m.put("fetch-idle-timeout-ms", new String[] {"100000", "how long a fetch() may go without receiving any data before it fails"});
+        m.put("kv-sync", new String[] {"true", "sync every KV commit to disk before a put or delete resolves (false: a write survives a crash of the process, not a power loss)"});
+        m.put("kv-cache-mb", new String[] {"64", "size of the KV read cache in MiB (0: none)"});
         m.put("config", new String[] {"", "path of a JSON config file (default: ./isoworker.json when it exists)"});
         return m;
     }
@@ -130,7 +140,10 @@ public record ServerConfig(
                 loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
                 isolates,
                 fetch,
-                new EdgeSettings(src.string("colo"), proxies));
+                new EdgeSettings(src.string("colo"), proxies),
+                KvSettings.defaults(Path.of(src.string("data-dir")).resolve("kv"))
+                        .withSyncCommits(src.bool("kv-sync"))
+                        .withCacheMaxBytes(src.longValue("kv-cache-mb") * 1024 * 1024));
     }
 
     private static FetchSettings fetchSettings(Source src) {
@@ -250,6 +263,15 @@ public record ServerConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigException("--" + name + " must be a whole number, got: " + v);
             }
+        }
+
+        boolean bool(String name) {
+            String v = string(name).trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new ConfigException("--" + name + " must be true or false, got: " + v);
+            };
         }
 
         int integer(String name) {

@@ -70,6 +70,7 @@ public final class ScriptStore {
                 case Binding.PlainText t -> j.put("text", t.text());
                 case Binding.SecretText t -> j.put("text", t.text());
                 case Binding.Json t -> j.put("json", t.json());
+                case Binding.KvNamespace k -> j.put("namespace_id", k.namespaceId());
             }
             bindings.add(j);
         }
@@ -176,6 +177,7 @@ public final class ScriptStore {
                 case "plain_text" -> new Binding.PlainText(n, b.getString("text"));
                 case "secret_text" -> new Binding.SecretText(n, b.getString("text"));
                 case "json" -> new Binding.Json(n, b.getString("json"));
+                case "kv_namespace" -> new Binding.KvNamespace(n, b.getString("namespace_id"));
                 default -> throw new IOException("unknown binding type " + b.getString("type"));
             });
         }

@@ -37,6 +37,7 @@ public final class HostBridge {
     private double clockMillis = System.currentTimeMillis();
     private final StreamsHost streams = new StreamsHost(this);
     private final FetchHost fetch = new FetchHost(this);
+    private final KvHost kv = new KvHost(this);
 
     public void bindScript(String name) {
         this.scriptName = name;
@@ -103,6 +104,12 @@ public final class HostBridge {
     @HostAccess.Export
     public FetchHost fetch() {
         return fetch;
+    }
+
+    /** KV namespaces: the prelude's kv.js calls this object. */
+    @HostAccess.Export
+    public KvHost kv() {
+        return kv;
     }
 
     public String scriptName() {

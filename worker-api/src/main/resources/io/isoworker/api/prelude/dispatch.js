@@ -19,11 +19,18 @@ class ExecutionContext {
 }
 defineGlobal('ExecutionContext', ExecutionContext);
 
-// bindingsJson: [{name, type, value}], value being the text, or the JSON text for type 'json'.
+// bindingsJson: [{name, type, value}], value being the text, the JSON text for type 'json', or the namespace id for
+// type 'kv_namespace'.
 function bindingValues(bindingsJson) {
   const values = [];
   for (const b of JSON.parse(bindingsJson)) {
-    values.push([b.name, b.type === 'json' ? JSON.parse(b.value) : b.value]);
+    let value = b.value;
+    if (b.type === 'json') {
+      value = JSON.parse(b.value);
+    } else if (b.type === 'kv_namespace') {
+      value = kvNamespaceBinding(b.value);
+    }
+    values.push([b.name, value]);
   }
   return values;
 }
