@@ -35,11 +35,23 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     IsoworkerServer server;
+    /** How far the KV store's clock is ahead of the real one (expiry tests move it). */
+    final java.util.concurrent.atomic.AtomicLong kvClockOffset = new java.util.concurrent.atomic.AtomicLong();
 
     private TestServer(Path dataDir, Map<String, List<String>> flags) throws Exception {
         this.dataDir = dataDir;
         this.flags = flags;
-        this.server = IsoworkerServer.serve(ServerConfig.load(flags, Map.of()));
+        this.server = IsoworkerServer.serve(config(flags));
+    }
+
+    private ServerConfig config(Map<String, List<String>> flags) {
+        ServerConfig config = ServerConfig.load(flags, Map.of());
+        return config.withKv(config.kv().withClock(() -> System.currentTimeMillis() + kvClockOffset.get()));
+    }
+
+    /** Moves the KV store's clock (not the workers' Date) forward. */
+    void advanceKvClock(Duration by) {
+        kvClockOffset.addAndGet(by.toMillis());
     }
 
     /** Starts a server; {@code extra} are flag pairs (name, value, name, value...). */
@@ -76,7 +88,7 @@ final class TestServer implements AutoCloseable {
     void restart() throws Exception {
         server.close();
         Map<String, List<String>> again = new LinkedHashMap<>(flags);
-        server = IsoworkerServer.serve(ServerConfig.load(again, Map.of()));
+        server = IsoworkerServer.serve(config(again));
     }
 
     String admin(String path) {
@@ -108,6 +120,47 @@ final class TestServer implements AutoCloseable {
                 .header("authorization", "Bearer " + TOKEN)
                 .header("content-type", body.contentType())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
+    }
+
+    /** Any admin request; {@code body} null for none. */
+    HttpResponse<String> adminSend(String method, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(admin(path))).header("authorization", "Bearer " + TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            r.header("content-type", contentType);
+        }
+        return send(r);
+    }
+
+    /** Creates a KV namespace through the admin API; its id. */
+    String createNamespace(String title) throws Exception {
+        HttpResponse<String> r = adminSend("POST", "/v1/kv/namespaces", "application/json",
+                new JsonObject().put("title", title).encode().getBytes(StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            throw new AssertionError("creating namespace " + title + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return new JsonObject(r.body()).getJsonObject("result").getString("id");
+    }
+
+    /**
+     * Uploads a module-syntax script with KV bindings ({@code bindings}: name, namespace id, name, namespace id...)
+     * and fails the test unless it is accepted.
+     */
+    JsonObject deployWithKv(String name, String script, String... bindings) throws Exception {
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i + 1 < bindings.length; i += 2) {
+            list.add(new JsonObject().put("type", "kv_namespace").put("name", bindings[i])
+                    .put("namespace_id", bindings[i + 1]));
+        }
+        Multipart body = new Multipart()
+                .metadata(new JsonObject().put("main_module", "worker.js").put("bindings", list))
+                .module("worker.js", "application/javascript+module", script);
+        HttpResponse<String> r = uploadMultipart(name, body);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("upload of " + name + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return new JsonObject(r.body());
     }
 
     HttpResponse<String> adminGet(String path) throws Exception {
