@@ -71,6 +71,60 @@ class DevCommandTest {
     }
 
     @Test
+    void devKeepsALocalKvNamespacePerBindingAcrossRestarts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("wrangler.toml"), """
+                name = "counter"
+                main = "src/index.js"
+
+                [vars]
+                GREETING = "count"
+
+                [[kv_namespaces]]
+                binding = "COUNTS"
+                id = "0f2ac74b498b48028cb68387c421e279"
+                """);
+        Files.createDirectories(dir.resolve("src"));
+        Files.writeString(dir.resolve("src/index.js"), """
+                export default {
+                  async fetch(request, env) {
+                    const n = Number(await env.COUNTS.get('n') ?? 0) + 1;
+                    await env.COUNTS.put('n', String(n));
+                    return new Response(env.GREETING + ' ' + n);
+                  },
+                };
+                """);
+        for (String expected : List.of("count 1", "count 2")) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                    "-cp", System.getProperty("java.class.path"), "io.isoworker.runtime.cli.Main",
+                    "dev", dir.toString(), "--port", Integer.toString(port))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("Ready on")) {
+                    // start-up output
+                }
+                assertTrue(line != null, "dev never said it was ready");
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(expected, r.body());
+            } finally {
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        assertTrue(Files.isDirectory(dir.resolve(".isoworker/kv")), "the namespace lives in the project's .isoworker");
+    }
+
+    @Test
     void devRefusesABrokenScriptWithAClearMessage(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("broken.js");
         Files.writeString(file, "export default { fetch() { return new Response('x' +); } };");
