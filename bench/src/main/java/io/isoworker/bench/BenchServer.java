@@ -122,6 +122,52 @@ final class BenchServer implements AutoCloseable {
         return new JsonObject(answer).getString("version_id");
     }
 
+    /** Creates a KV namespace through the admin API; its id. */
+    String createNamespace(String title) throws IOException {
+        byte[] request = LoopbackHttpClient.request("POST", "127.0.0.1:" + server.adminPort(), "/v1/kv/namespaces",
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"),
+                new JsonObject().put("title", title).encode().getBytes(StandardCharsets.UTF_8));
+        int status = admin.exchange(request);
+        String answer = admin.bodyText();
+        if (status != 200) {
+            throw new IOException("creating KV namespace " + title + " failed: HTTP " + status + " " + answer);
+        }
+        return new JsonObject(answer).getJsonObject("result").getString("id");
+    }
+
+    /** Writes one KV value through the admin API. */
+    void putValue(String namespaceId, String key, String value) throws IOException {
+        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(),
+                "/v1/kv/namespaces/" + namespaceId + "/values/" + key,
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN), value.getBytes(StandardCharsets.UTF_8));
+        int status = admin.exchange(request);
+        if (status != 200) {
+            throw new IOException("KV put failed: HTTP " + status + " " + admin.bodyText());
+        }
+    }
+
+    /** Uploads a module-syntax script with one KV binding {@code binding} to namespace {@code namespaceId}. */
+    String deployWithKv(String name, String source, String binding, String namespaceId) throws IOException {
+        String boundary = "isoworker-bench-boundary";
+        JsonObject metadata = new JsonObject().put("main_module", "worker.js").put("bindings",
+                new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "kv_namespace")
+                        .put("name", binding).put("namespace_id", namespaceId)));
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + metadata.encode() + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"worker.js\"; filename=\"worker.js\"\r\n"
+                + "Content-Type: application/javascript+module\r\n\r\n" + source + "\r\n--" + boundary + "--\r\n";
+        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(), "/v1/scripts/" + name,
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN,
+                        "Content-Type", "multipart/form-data; boundary=" + boundary),
+                body.getBytes(StandardCharsets.UTF_8));
+        int status = admin.exchange(request);
+        String answer = admin.bodyText();
+        if (status != 200) {
+            throw new IOException("uploading script " + name + " failed: HTTP " + status + " " + answer);
+        }
+        return new JsonObject(answer).getString("version_id");
+    }
+
     @Override
     public void close() {
         admin.close();

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>The {@code worker} parameter picks the script: {@code hello} answers a short text; {@code api} does what a small
  * API worker does on every request: parses {@code request.url} with {@code new URL}, reads a query parameter and three
  * headers, and answers with {@code Response.json}. The goal is {@code api} at 0.7x or more of {@code hello}'s
- * throughput.
+ * throughput. {@code kv} answers with one {@code env.KV.get} that the KV read cache serves; its goal is 0.8x of
+ * {@code hello}'s throughput.
  *
  * <p>Warm-up is long on purpose: on 2 cores the JVM is still compiling the Graal compiler itself (it runs as Java
  * code on a stock JDK) and Vert.x for 25-45 s of load: the mean latency was 0.6-1.6 ms in the second 5 s and
@@ -66,7 +67,17 @@ public class WarmDispatchBenchmark {
     static final String API_ANSWER = "{\"path\":\"/v1/items\",\"q\":\"42\",\"agent\":\"isoworker-bench\","
             + "\"accept\":\"application/json\",\"id\":\"r-1\"}";
 
-    @Param({"hello", "api"})
+    /** One cached KV read per request: the value is read once at set-up, so every measured get hits the cache. */
+    static final String KV = """
+            export default {
+              async fetch(request, env) {
+                return new Response(await env.KV.get('greeting'), { headers: { 'content-type': 'text/plain' } });
+              },
+            };
+            """;
+    static final String KV_ANSWER = "hello from KV";
+
+    @Param({"hello", "api", "kv"})
     public String worker;
 
     private BenchServer server;
@@ -103,8 +114,13 @@ public class WarmDispatchBenchmark {
                 server.deploy(worker, API);
                 request = LoopbackHttpClient.request("GET", BenchServer.host(worker), API_PATH, Map.of(
                         "user-agent", "isoworker-bench", "accept", "application/json", "x-request-id", "r-1"), null);
+            } else if (worker.equals("kv")) {
+                String ns = server.createNamespace("bench");
+                server.putValue(ns, "greeting", KV_ANSWER);
+                server.deployWithKv(worker, KV, "KV", ns);
+                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
             } else {
-                throw new IllegalArgumentException("worker is 'hello' or 'api', not '" + worker + "'");
+                throw new IllegalArgumentException("worker is 'hello', 'api' or 'kv', not '" + worker + "'");
             }
             try (LoopbackHttpClient first = server.connect()) {
                 check(first);
@@ -120,7 +136,11 @@ public class WarmDispatchBenchmark {
     void check(LoopbackHttpClient client) throws IOException {
         int status = client.exchange(request);
         String body = client.bodyText();
-        String expected = worker.equals("hello") ? "hello GET http://" + BenchServer.host(worker) + "/" : API_ANSWER;
+        String expected = switch (worker) {
+            case "hello" -> "hello GET http://" + BenchServer.host(worker) + "/";
+            case "kv" -> KV_ANSWER;
+            default -> API_ANSWER;
+        };
         if (status != 200 || !body.equals(expected)) {
             throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + body + "', expected '"
                     + expected + "'");
