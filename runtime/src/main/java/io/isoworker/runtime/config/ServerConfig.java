@@ -61,7 +61,7 @@ public record ServerConfig(
         m.put("port", new String[] {"8787", "port of the traffic listener (0: any free port)"});
         m.put("admin-host", new String[] {"127.0.0.1", "address the admin API binds"});
         m.put("admin-port", new String[] {"8788", "port of the admin API (0: any free port)"});
-        m.put("data-dir", new String[] {"./.isoworker", "where scripts, versions and the admin token are kept"});
+        m.put("data-dir", new String[] {"./.isoworker", "where scripts, versions, KV data and the admin token are kept"});
         m.put("base-domain", new String[] {"localhost", "requests for NAME.BASE-DOMAIN go to script NAME"});
         m.put("admin-token", new String[] {"", "bearer token of the admin API (default: generated at first start)"});
         m.put("route", new String[] {"", "PATTERN=SCRIPT, e.g. example.com/api/*=api; repeatable (comma-separated in the environment, an array in the file)"});
