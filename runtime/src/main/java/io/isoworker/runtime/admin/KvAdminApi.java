@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.isoworker.kv.KvEntry;
 import io.isoworker.kv.KvException;
 import io.isoworker.kv.KvLimits;
 import io.isoworker.kv.KvListPage;
@@ -111,9 +110,9 @@ final class KvAdminApi {
                     if (method != HttpMethod.GET) {
                         throw notAllowed(ctx);
                     }
-                    readMetadata(ctx, id, key);
+                    read(ctx, id, key, true);
                 } else if (method == HttpMethod.GET) {
-                    readValue(ctx, id, key);
+                    read(ctx, id, key, false);
                 } else if (method == HttpMethod.PUT) {
                     body(ctx, body -> writeValue(ctx, id, key, body));
                 } else if (method == HttpMethod.DELETE) {
@@ -159,27 +158,18 @@ final class KvAdminApi {
 
     // ---- keys
 
-    private void readValue(RoutingContext ctx, String id, String key) {
+    /** GET .../values/KEY (the raw bytes) or GET .../metadata/KEY (the metadata in an envelope). */
+    private void read(RoutingContext ctx, String id, String key, boolean metadataOnly) {
         whenDone(kv.get(id, key), (entry, failure) -> {
             if (failure != null) {
                 fail(ctx, failure);
             } else if (entry == null) {
                 error(ctx, new ApiError(404, 10009, "key not found"));
+            } else if (metadataOnly) {
+                envelope(ctx, 200, entry.metadata() == null ? null : Json.decodeValue(entry.metadata()), null);
             } else {
                 ctx.response().setStatusCode(200).putHeader("content-type", "application/octet-stream")
                         .end(io.vertx.core.buffer.Buffer.buffer(entry.value()));
-            }
-        });
-    }
-
-    private void readMetadata(RoutingContext ctx, String id, String key) {
-        whenDone(kv.get(id, key), (entry, failure) -> {
-            if (failure != null) {
-                fail(ctx, failure);
-            } else if (entry == null) {
-                error(ctx, new ApiError(404, 10009, "key not found"));
-            } else {
-                envelope(ctx, 200, entry.metadata() == null ? null : Json.decodeValue(entry.metadata()), null);
             }
         });
     }

@@ -138,13 +138,7 @@ async function kvReadStream(stream) {
   if (length > KV_MAX_VALUE_BYTES) {
     throw kvFailure('PUT', 413, 'Value length of ' + length + ' exceeds limit of ' + KV_MAX_VALUE_BYTES + '.');
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, length);
 }
 
 class KvNamespace {
