@@ -35,6 +35,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void kvSettings() {
+        ServerConfig defaults = ServerConfig.load(Map.of("data-dir", List.of("/srv/iso")), Map.of());
+        assertEquals(Path.of("/srv/iso/kv"), defaults.kv().directory());
+        assertTrue(defaults.kv().syncCommits(), "durable by default");
+        assertEquals(64L * 1024 * 1024, defaults.kv().cacheMaxBytes());
+        ServerConfig c = ServerConfig.load(Map.of("kv-sync", List.of("false")), Map.of("ISOWORKER_KV_CACHE_MB", "0"));
+        assertTrue(!c.kv().syncCommits());
+        assertEquals(0, c.kv().cacheMaxBytes());
+        assertThrows(ServerConfig.ConfigException.class,
+                () -> ServerConfig.load(Map.of("kv-sync", List.of("sometimes")), Map.of()));
+    }
+
+    @Test
     void coloAndTrustedProxies() {
         ServerConfig c = ServerConfig.load(Map.of("colo", List.of("fra1")),
                 Map.of("ISOWORKER_TRUSTED_PROXIES", "10.0.0.0/8,::1"));
