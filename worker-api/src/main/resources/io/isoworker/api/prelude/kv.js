@@ -160,8 +160,8 @@ class KvNamespace {
   }
 
   #read(key, typeOrOptions, withMetadata) {
+    requireHandlerScope(); // thrown, not a rejection, as fetch() does
     try {
-      requireHandlerScope();
       const { type, cacheTtl } = kvReadOptions(typeOrOptions);
       if (Array.isArray(key)) {
         return this.#readBulk(key, type, cacheTtl, withMetadata);
@@ -233,8 +233,8 @@ class KvNamespace {
   }
 
   put(key, value, options) {
+    requireHandlerScope(); // thrown, not a rejection, as fetch() does
     try {
-      requireHandlerScope();
       const name = kvString(key);
       kvCheckKey(name);
       let metadata = null;
@@ -265,8 +265,8 @@ class KvNamespace {
   }
 
   delete(key) {
+    requireHandlerScope(); // thrown, not a rejection, as fetch() does
     try {
-      requireHandlerScope();
       const name = kvString(key);
       kvCheckKey(name);
       const id = this.#id;
@@ -277,8 +277,8 @@ class KvNamespace {
   }
 
   list(options) {
+    requireHandlerScope(); // thrown, not a rejection, as fetch() does
     try {
-      requireHandlerScope();
       let prefix = null;
       let cursor = null;
       let limit = 1000;
