@@ -24,7 +24,8 @@ class FetchTest {
     static void start() throws Exception {
         up = new Upstream();
         silent = new Upstream.Silent();
-        s = TestServer.start("egress-allow", "127.0.0.1/32", "fetch-idle-timeout-ms", "3000");
+        s = TestServer.start("egress-allow", "127.0.0.1/32", "fetch-idle-timeout-ms", "3000",
+                "cpu-ms", "60000"); // the workers fill megabytes byte by byte, interpreted: not a CPU-limit test
     }
 
     @AfterAll
