@@ -42,7 +42,43 @@ public final class KvLimits {
 
     /** A key's UTF-8 bytes, lone surrogates replaced by U+FFFD. */
     public static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        // String.getBytes would encode a lone surrogate as '?'.
+        return wellFormed(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The string with every lone surrogate replaced by U+FFFD (as JavaScript's {@code toWellFormed} does, and as a key
+     * is stored); the same instance when it has none.
+     */
+    public static String wellFormed(String s) {
+        int bad = firstLoneSurrogate(s);
+        if (bad < 0) {
+            return s;
+        }
+        char[] chars = s.toCharArray();
+        for (int i = bad; i < chars.length; i++) {
+            char c = chars[i];
+            if (Character.isHighSurrogate(c) && i + 1 < chars.length && Character.isLowSurrogate(chars[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                chars[i] = '\uFFFD';
+            }
+        }
+        return new String(chars);
+    }
+
+    private static int firstLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The checks on a key name: not empty, not {@code .} or {@code ..}, at most 512 bytes of UTF-8. */

@@ -189,10 +189,12 @@ public final class KvStore implements AutoCloseable {
      * Reads one key: the entry, or null when it is missing or expired. A cache hit returns a completed future at once,
      * on the calling thread.
      */
-    public CompletableFuture<KvEntry> get(String namespace, String key) {
+    public CompletableFuture<KvEntry> get(String namespace, String requestedKey) {
+        String key;
         try {
             checkNamespace(namespace);
-            KvLimits.checkKey(key);
+            KvLimits.checkKey(requestedKey);
+            key = KvLimits.wellFormed(requestedKey);
         } catch (KvException e) {
             return failed(e);
         }
@@ -208,12 +210,14 @@ public final class KvStore implements AutoCloseable {
      * Reads up to 100 keys at once: a map with every requested key, in the order asked, to its entry or null when it
      * is missing or expired.
      */
-    public CompletableFuture<Map<String, KvEntry>> getBulk(String namespace, List<String> keys) {
+    public CompletableFuture<Map<String, KvEntry>> getBulk(String namespace, List<String> requestedKeys) {
+        List<String> keys = new ArrayList<>(requestedKeys.size());
         try {
             checkNamespace(namespace);
-            KvLimits.checkBulkKeyCount(keys.size());
-            for (String key : keys) {
+            KvLimits.checkBulkKeyCount(requestedKeys.size());
+            for (String key : requestedKeys) {
                 KvLimits.checkKey(key);
+                keys.add(KvLimits.wellFormed(key));
             }
         } catch (KvException e) {
             return failed(e);
@@ -243,9 +247,9 @@ public final class KvStore implements AutoCloseable {
         return found.thenApply(entries -> {
             Map<String, KvEntry> out = new LinkedHashMap<>();
             long total = 0;
-            for (String key : keys) {
-                KvEntry e = live(entries.get(key));
-                out.put(key, e);
+            for (int i = 0; i < keys.size(); i++) {
+                KvEntry e = live(entries.get(keys.get(i)));
+                out.put(requestedKeys.get(i), e);
                 total += e == null ? 0 : e.value().length;
             }
             if (total > KvLimits.MAX_BULK_RESULT_BYTES) {
@@ -272,7 +276,7 @@ public final class KvStore implements AutoCloseable {
                 KvLimits.checkValueLength(p.value().length);
                 KvLimits.checkMetadata(p.metadata());
                 long expiration = KvLimits.expiration(p.expiration(), p.expirationTtl(), now);
-                writes.add(new KvWrite(p.key(), new KvEntry(p.value(), p.metadata(), expiration)));
+                writes.add(new KvWrite(KvLimits.wellFormed(p.key()), new KvEntry(p.value(), p.metadata(), expiration)));
             }
         } catch (KvException e) {
             return failed(e);
@@ -292,7 +296,7 @@ public final class KvStore implements AutoCloseable {
             checkNamespace(namespace);
             for (String key : keys) {
                 KvLimits.checkKey(key);
-                writes.add(new KvWrite(key, null));
+                writes.add(new KvWrite(KvLimits.wellFormed(key), null));
             }
         } catch (KvException e) {
             return failed(e);
@@ -324,7 +328,7 @@ public final class KvStore implements AutoCloseable {
     public CompletableFuture<KvListPage> list(String namespace, String prefix, int limit, String cursor) {
         try {
             checkNamespace(namespace);
-            String p = prefix == null ? "" : prefix;
+            String p = prefix == null ? "" : KvLimits.wellFormed(prefix);
             KvLimits.checkKeyLength(p);
             KvLimits.checkListLimit(limit);
             return backend.list(namespace, p, limit, cursor == null || cursor.isEmpty() ? null : cursor, nowMillis());
