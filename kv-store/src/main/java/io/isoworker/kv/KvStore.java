@@ -174,7 +174,11 @@ public final class KvStore implements AutoCloseable {
         if (ns == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return backend.deleteNamespace(id).thenApply(existed -> {
+        return backend.deleteNamespace(id).handle((existed, e) -> {
+            if (e != null) {
+                namespaces.putIfAbsent(id, ns); // still in storage: keep it visible
+                throw new java.util.concurrent.CompletionException(unwrap(e));
+            }
             if (cache != null) {
                 cache.synchronous().asMap().keySet().removeIf(k -> k.namespace().equals(id));
             }
