@@ -1,0 +1,100 @@
+package io.isoworker.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Many requests at once, on two event loops, writing the same key and different keys through a worker: no request
+ * fails, every distinct key keeps its value, a reader only ever sees values some writer wrote, and the last write
+ * wins.
+ */
+@Timeout(180)
+class KvConcurrencyTest {
+
+    private static final String WORKER = """
+            export default {
+              async fetch(request, env) {
+                const url = new URL(request.url);
+                const k = url.searchParams.get('k');
+                if (url.pathname === '/put') {
+                  await env.KV.put(k, url.searchParams.get('v'));
+                  return new Response('ok');
+                }
+                return new Response(await env.KV.get(k) ?? '<null>');
+              },
+            };
+            """;
+
+    private static HttpResponse<String> call(TestServer s, String pathAndQuery) throws Exception {
+        return s.send(HttpRequest.newBuilder(URI.create(s.traffic(pathAndQuery))).header("host", "kv-race.localhost"));
+    }
+
+    @Test
+    void concurrentWritersAndReaders() throws Exception {
+        try (TestServer s = TestServer.start("event-loops", "2", "cpu-ms", "60000")) {
+            String ns = s.createNamespace("race");
+            s.deployWithKv("kv-race", WORKER, "KV", ns);
+            int threads = 8;
+            int perThread = 40;
+            Set<String> sharedWrites = ConcurrentHashMap.newKeySet();
+            Set<String> sharedReads = ConcurrentHashMap.newKeySet();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit((Callable<Integer>) () -> {
+                    int failures = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        String own = "own-" + thread + "-" + i;
+                        String shared = "t" + thread + "-" + i;
+                        sharedWrites.add(shared);
+                        for (HttpResponse<String> r : List.of(
+                                call(s, "/put?k=" + own + "&v=value-of-" + own),
+                                call(s, "/put?k=shared&v=" + shared),
+                                call(s, "/get?k=shared"))) {
+                            if (r.statusCode() != 200) {
+                                failures++;
+                            } else if (!r.body().equals("ok")) {
+                                sharedReads.add(r.body());
+                            }
+                        }
+                    }
+                    return failures;
+                }));
+            }
+            int failures = 0;
+            for (Future<Integer> f : done) {
+                failures += f.get();
+            }
+            pool.shutdown();
+            assertEquals(0, failures, "requests that failed");
+            assertTrue(sharedWrites.containsAll(sharedReads), "a read saw a value nobody wrote: " + sharedReads);
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < perThread; i++) {
+                    String own = "own-" + t + "-" + i;
+                    assertEquals("value-of-" + own, call(s, "/get?k=" + own).body());
+                }
+            }
+            assertTrue(sharedWrites.contains(call(s, "/get?k=shared").body()));
+            assertEquals("ok", call(s, "/put?k=shared&v=the-last-write").body());
+            for (int i = 0; i < 4; i++) {
+                assertEquals("the-last-write", call(s, "/get?k=shared").body(), "last write wins, on either loop");
+            }
+        }
+    }
+}
