@@ -256,7 +256,6 @@ public final class AdminApi {
 
     private void tooLarge(RoutingContext ctx) {
         error(ctx, 413, "The upload is larger than the limit of " + maxScriptSize + " bytes.");
-        ctx.request().connection().close();
     }
 
     private static void fail(RoutingContext ctx, Throwable e) {

@@ -282,10 +282,7 @@ final class KvAdminApi {
 
     private void body(RoutingContext ctx, BodyHandler then) {
         BoundedBody.read(ctx.request(), MAX_BODY,
-                () -> {
-                    error(ctx, new ApiError(413, 10024, "payload too large"));
-                    ctx.request().connection().close();
-                },
+                () -> error(ctx, new ApiError(413, 10024, "payload too large")),
                 () -> error(ctx, new ApiError(400, 400, "Invalid Content-Length.")),
                 buffer -> {
                     try {
