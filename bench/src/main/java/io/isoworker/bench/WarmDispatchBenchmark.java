@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * API worker does on every request: parses {@code request.url} with {@code new URL}, reads a query parameter and three
  * headers, and answers with {@code Response.json}. The goal is {@code api} at 0.7x or more of {@code hello}'s
  * throughput. {@code kv} answers with one {@code env.KV.get} that the KV read cache serves; its goal is 0.8x of
- * {@code hello}'s throughput.
+ * {@code hello}'s throughput. {@code text} (not run by default: {@code -p worker=text,kv}) answers the same bytes as
+ * {@code kv} without the KV read and without reading {@code request.url}, so the two differ by the KV get alone.
  *
  * <p>Warm-up is long on purpose: on 2 cores the JVM is still compiling the Graal compiler itself (it runs as Java
  * code on a stock JDK) and Vert.x for 25-45 s of load: the mean latency was 0.6-1.6 ms in the second 5 s and
@@ -77,6 +78,10 @@ public class WarmDispatchBenchmark {
             """;
     static final String KV_ANSWER = "hello from KV";
 
+    /** A constant answer that reads nothing of the request: the floor the other workers add to. */
+    static final String TEXT = "export default { fetch() { return new Response('hello from KV',"
+            + " { headers: { 'content-type': 'text/plain' } }); } };";
+
     @Param({"hello", "api", "kv"})
     public String worker;
 
@@ -114,13 +119,16 @@ public class WarmDispatchBenchmark {
                 server.deploy(worker, API);
                 request = LoopbackHttpClient.request("GET", BenchServer.host(worker), API_PATH, Map.of(
                         "user-agent", "isoworker-bench", "accept", "application/json", "x-request-id", "r-1"), null);
+            } else if (worker.equals("text")) {
+                server.deploy(worker, TEXT);
+                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
             } else if (worker.equals("kv")) {
                 String ns = server.createNamespace("bench");
                 server.putValue(ns, "greeting", KV_ANSWER);
                 server.deployWithKv(worker, KV, "KV", ns);
                 request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
             } else {
-                throw new IllegalArgumentException("worker is 'hello', 'api' or 'kv', not '" + worker + "'");
+                throw new IllegalArgumentException("worker is 'hello', 'api', 'kv' or 'text', not '" + worker + "'");
             }
             try (LoopbackHttpClient first = server.connect()) {
                 check(first);
@@ -138,7 +146,7 @@ public class WarmDispatchBenchmark {
         String body = client.bodyText();
         String expected = switch (worker) {
             case "hello" -> "hello GET http://" + BenchServer.host(worker) + "/";
-            case "kv" -> KV_ANSWER;
+            case "kv", "text" -> KV_ANSWER;
             default -> API_ANSWER;
         };
         if (status != 200 || !body.equals(expected)) {
