@@ -338,4 +338,28 @@ class KvAdminApiTest {
         assertTrue(message.contains("envelope shape"), message);
         refused(send("POST", "/v1/kv/namespaces", "application/json", "{\"title\":\"\"}"), 400, 10019);
     }
+
+    @Test
+    void namespacePagesCollectEveryNamespaceOnceLikeWrangler() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            server.createNamespace("paged-" + i);
+        }
+        JsonObject all = ok(send("GET", "/v1/kv/namespaces?per_page=1000", null, null));
+        List<String> expected = all.getJsonArray("result").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+        assertEquals(expected.size(), all.getJsonObject("result_info").getInteger("total_count"));
+        // wrangler's `kv namespace list` asks for page 1, 2, ... until a page comes back empty
+        List<String> paged = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonObject answer = ok(send("GET", "/v1/kv/namespaces?per_page=2&page=" + page, null, null));
+            JsonArray result = answer.getJsonArray("result");
+            assertEquals(expected.size(), answer.getJsonObject("result_info").getInteger("total_count"));
+            if (result.isEmpty()) {
+                break;
+            }
+            assertTrue(result.size() <= 2, result.encode());
+            result.forEach(o -> paged.add(((JsonObject) o).getString("id")));
+            assertTrue(page <= expected.size(), "paging does not end");
+        }
+        assertEquals(expected, paged, "every namespace exactly once, in the same order");
+    }
 }
