@@ -251,4 +251,115 @@ class KvAdminApiTest {
         ok(send("PUT", path(ns, "/values/greeting"), "text/plain", "changed"));
         assertEquals("changed", server.get("kv-reader.localhost", "/").body(), "the read cache follows admin writes");
     }
+
+    /** Status line and body of a request sent over a plain socket (java.net.URI refuses a malformed escape). */
+    private static String[] rawRequest(String method, String target, String body) throws Exception {
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.adminPort())) {
+            socket.setSoTimeout(30_000);
+            String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TestServer.TOKEN + "\r\nContent-Type: text/plain\r\nContent-Length: " + content.length
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(content);
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = answer.indexOf("\r\n\r\n");
+            return new String[] {answer.substring(0, answer.indexOf("\r\n")), answer.substring(split + 4)};
+        }
+    }
+
+    private static void assertUndecodable(String[] answer, String raw) {
+        assertTrue(answer[0].startsWith("HTTP/1.1 400"), raw + ": " + answer[0] + " " + answer[1]);
+        JsonObject body = new JsonObject(answer[1]);
+        assertEquals(false, body.getValue("success"), raw);
+        assertEquals("Could not URL-decode key name",
+                body.getJsonArray("errors").getJsonObject(0).getString("message"), raw);
+    }
+
+    @Test
+    void anUndecodableKeyIs400() throws Exception {
+        String ns = server.createNamespace("undecodable");
+        for (String raw : List.of("%zz", "a%zzb", "abc%2", "%")) {
+            assertUndecodable(rawRequest("PUT", path(ns, "/values/" + raw), "v"), raw);
+            assertUndecodable(rawRequest("GET", path(ns, "/values/" + raw), null), raw);
+        }
+        assertEquals(List.of(), allKeys(ns, "prefix="), "nothing was written");
+    }
+
+    @Test
+    void aKeyWithExpirationTtl60IsGoneAfter61Seconds() throws Exception {
+        String ns = server.createNamespace("ttl-61");
+        ok(send("PUT", path(ns, "/values/short-lived?expiration_ttl=60"), "text/plain", "soon gone"));
+        ok(send("PUT", path(ns, "/values/forever"), "text/plain", "stays"));
+        try {
+            server.advanceKvClock(Duration.ofSeconds(30));
+            assertEquals("soon gone", new String(rawValue(ns, "short-lived"), StandardCharsets.UTF_8),
+                    "still there half-way");
+            server.advanceKvClock(Duration.ofSeconds(31));
+            assertEquals("key not found", refused(send("GET", path(ns, "/values/short-lived"), null, null), 404, 10009));
+            assertEquals(List.of("forever"), allKeys(ns, "prefix=").stream().map(k -> k.getString("name")).toList());
+            assertEquals("stays", new String(rawValue(ns, "forever"), StandardCharsets.UTF_8));
+        } finally {
+            server.kvClockOffset.set(0);
+        }
+    }
+
+    @Test
+    void anUploadMustNameAnExistingNamespace() throws Exception {
+        String missing = "0123456789abcdef0123456789abcdef";
+        TestServer.Multipart body = new TestServer.Multipart()
+                .metadata(new JsonObject().put("main_module", "worker.js").put("bindings", new JsonArray()
+                        .add(new JsonObject().put("type", "kv_namespace").put("name", "MY_KV")
+                                .put("namespace_id", missing))))
+                .module("worker.js", "application/javascript+module",
+                        "export default { async fetch(r, env) { return new Response(await env.MY_KV.get('k')); } };");
+        HttpResponse<String> refusedUpload = server.uploadMultipart("kv-unbound", body);
+        assertEquals(400, refusedUpload.statusCode(), refusedUpload.body());
+        assertTrue(refusedUpload.body().contains(missing), refusedUpload.body());
+        assertFalse(server.get("kv-unbound.localhost", "/").statusCode() == 200, "the refused upload is not served");
+
+        String ns = server.createNamespace("bound-at-upload");
+        ok(send("PUT", path(ns, "/values/k"), "text/plain", "value for the worker"));
+        server.deployWithKv("kv-unbound", "export default { async fetch(r, env) {"
+                + " return new Response(await env.MY_KV.get('k')); } };", "MY_KV", ns);
+        assertEquals("value for the worker", server.get("kv-unbound.localhost", "/").body());
+    }
+
+    @Test
+    void aCreatedNamespaceAnswersInCloudflaresEnvelope() throws Exception {
+        JsonObject created = ok(send("POST", "/v1/kv/namespaces", "application/json", "{\"title\":\"envelope shape\"}"));
+        assertEquals(new JsonArray(), created.getValue("messages"));
+        JsonObject result = created.getJsonObject("result");
+        assertTrue(result.getString("id").matches("[0-9a-f]{32}"), result.encode());
+        assertEquals("envelope shape", result.getString("title"));
+        String message = refused(send("POST", "/v1/kv/namespaces", "application/json",
+                "{\"title\":\"envelope shape\"}"), 409, 10014);
+        assertTrue(message.contains("envelope shape"), message);
+        refused(send("POST", "/v1/kv/namespaces", "application/json", "{\"title\":\"\"}"), 400, 10019);
+    }
+
+    @Test
+    void namespacePagesCollectEveryNamespaceOnceLikeWrangler() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            server.createNamespace("paged-" + i);
+        }
+        JsonObject all = ok(send("GET", "/v1/kv/namespaces?per_page=1000", null, null));
+        List<String> expected = all.getJsonArray("result").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+        assertEquals(expected.size(), all.getJsonObject("result_info").getInteger("total_count"));
+        // wrangler's `kv namespace list` asks for page 1, 2, ... until a page comes back empty
+        List<String> paged = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonObject answer = ok(send("GET", "/v1/kv/namespaces?per_page=2&page=" + page, null, null));
+            JsonArray result = answer.getJsonArray("result");
+            assertEquals(expected.size(), answer.getJsonObject("result_info").getInteger("total_count"));
+            if (result.isEmpty()) {
+                break;
+            }
+            assertTrue(result.size() <= 2, result.encode());
+            result.forEach(o -> paged.add(((JsonObject) o).getString("id")));
+            assertTrue(page <= expected.size(), "paging does not end");
+        }
+        assertEquals(expected, paged, "every namespace exactly once, in the same order");
+    }
 }

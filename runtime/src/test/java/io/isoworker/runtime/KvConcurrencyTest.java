@@ -97,4 +97,78 @@ class KvConcurrencyTest {
             }
         }
     }
+
+    /**
+     * Writers put 64 KiB values (a writer's tag repeated) while readers get the same key and writer-readers put then
+     * get it in one request: every value read is whole and is one some writer wrote, or null before the first write.
+     */
+    @Test
+    void concurrentReadsOfOneKeyNeverSeeATornOrForeignValue() throws Exception {
+        String worker = """
+                export default {
+                  async fetch(request, env) {
+                    const url = new URL(request.url);
+                    const tag = url.searchParams.get('tag');
+                    if (url.pathname === '/put' || url.pathname === '/putget') {
+                      await env.KV.put('big', tag.repeat(65536 / tag.length));
+                      if (url.pathname === '/put') return new Response('ok');
+                    }
+                    const v = await env.KV.get('big');
+                    return new Response(v === null ? '<null>' : v);
+                  },
+                };
+                """;
+        try (TestServer s = TestServer.start("event-loops", "2", "cpu-ms", "60000")) {
+            String ns = s.createNamespace("torn");
+            s.deployWithKv("kv-torn", worker, "KV", ns);
+            int threads = 8;
+            int perThread = 15;
+            Set<String> tags = ConcurrentHashMap.newKeySet();
+            List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit((Callable<Integer>) () -> {
+                    int failures = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        // 8-character tags, so that 65536 / 8 copies make exactly 64 KiB
+                        String tag = String.format("w%d-%04d.", thread, i);
+                        String op = switch (thread % 3) {
+                            case 0 -> "/put";
+                            case 1 -> "/putget";
+                            default -> "/get";
+                        };
+                        if (!op.equals("/get")) {
+                            tags.add(tag);
+                        }
+                        HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.traffic(op + "?tag=" + tag)))
+                                .header("host", "kv-torn.localhost"));
+                        if (r.statusCode() != 200) {
+                            failures++;
+                        } else if (op.equals("/putget") && r.body().equals("<null>")) {
+                            failures++; // this request wrote the key before reading it
+                        } else if (!r.body().equals("ok")) {
+                            reads.add(r.body()); // checked below, once every tag written is known
+                        }
+                    }
+                    return failures;
+                }));
+            }
+            int failures = 0;
+            for (Future<Integer> f : done) {
+                failures += f.get();
+            }
+            pool.shutdown();
+            assertEquals(0, failures, "requests that failed");
+            for (String read : reads) {
+                if (read.equals("<null>")) {
+                    continue; // a read before the first write
+                }
+                String tag = read.substring(0, Math.min(8, read.length()));
+                assertTrue(tags.contains(tag), "a read saw a value nobody wrote, starting " + tag);
+                assertEquals(tag.repeat(65536 / 8), read, "a torn value (it starts with " + tag + ")");
+            }
+        }
+    }
 }

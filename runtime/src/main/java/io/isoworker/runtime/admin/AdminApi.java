@@ -52,12 +52,21 @@ public final class AdminApi {
     public Router router() {
         Router router = Router.router(vertx);
         router.route().handler(this::authenticate);
+        // Matched on the raw path, before any route with a path: Vert.x normalises the path to match those, which
+        // fails on an undecodable escape in a key (%zz) before KvAdminApi can answer it in the envelope.
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.startsWith("/v1/kv/")) {
+                kvApi.handle(ctx, path.substring("/v1/kv/".length()));
+            } else {
+                ctx.next();
+            }
+        });
         router.put("/v1/scripts/:name").handler(this::upload);
         router.get("/v1/scripts").handler(this::list);
         router.get("/v1/scripts/:name").handler(this::show);
         router.get("/v1/scripts/:name/versions").handler(this::versions);
         router.delete("/v1/scripts/:name").handler(this::delete);
-        router.route("/v1/kv/*").handler(ctx -> kvApi.handle(ctx, ctx.request().path().substring("/v1/kv/".length())));
         router.errorHandler(404, ctx -> error(ctx, 404, "No such admin endpoint: " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed here."));
         router.errorHandler(500, ctx -> {
