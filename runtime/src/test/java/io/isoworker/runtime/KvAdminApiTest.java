@@ -278,6 +278,13 @@ class KvAdminApiTest {
     }
 
     @Test
+    void anUndecodableScriptPathIsAJson400Too() throws Exception {
+        String[] answer = rawRequest("GET", "/v1/scripts/%zz", null);
+        assertTrue(answer[0].startsWith("HTTP/1.1 400"), answer[0] + " " + answer[1]);
+        assertTrue(new JsonObject(answer[1]).getString("error").contains("invalid percent-encoding"), answer[1]);
+    }
+
+    @Test
     void anUndecodableKeyIs400() throws Exception {
         String ns = server.createNamespace("undecodable");
         for (String raw : List.of("%zz", "a%zzb", "abc%2", "%")) {

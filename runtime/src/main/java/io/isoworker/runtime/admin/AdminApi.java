@@ -29,6 +29,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    /** A {@code %} not followed by two hex digits: Vert.x cannot normalise such a path to match routes. */
+    private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final Vertx vertx;
     private final ScriptRegistry scripts;
@@ -58,6 +60,8 @@ public final class AdminApi {
             String path = ctx.request().path();
             if (path.startsWith("/v1/kv/")) {
                 kvApi.handle(ctx, path.substring("/v1/kv/".length()));
+            } else if (BAD_ESCAPE.matcher(path).find()) {
+                error(ctx, 400, "The path has an invalid percent-encoding: " + path);
             } else {
                 ctx.next();
             }
