@@ -40,12 +40,13 @@ public record ServerConfig(
         IsolateSettings isolates,
         FetchSettings fetch,
         EdgeSettings edge,
+        int maxConcurrentRequests,
         KvSettings kv) {
 
     /** The same settings with other KV settings (tests inject a clock this way). */
     public ServerConfig withKv(KvSettings settings) {
         return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
-                maxRequestBody, eventLoops, isolates, fetch, edge, settings);
+                maxRequestBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings);
     }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -79,6 +80,7 @@ public record ServerConfig(
         m.put("egress-allow", new String[] {"", "CIDRs and host:port destinations fetch() may reach although they are private, loopback, link-local or this server's own listeners; comma-separated, repeatable"});
         m.put("fetch-connect-timeout-ms", new String[] {"10000", "how long fetch() may take to connect to a server"});
         m.put("fetch-idle-timeout-ms", new String[] {"100000", "how long a fetch() may go without receiving any data before it fails"});
+        m.put("max-concurrent-requests", new String[] {"1000", "requests one script may have in flight on this server; more get a 503 with Retry-After (0: no limit)"});
         m.put("kv-sync", new String[] {"true", "sync every KV commit to disk before a put or delete resolves (false: a write survives a crash of the process, not a power loss)"});
         m.put("kv-cache-mb", new String[] {"64", "size of the KV read cache in MiB (0: none)"});
         m.put("config", new String[] {"", "path of a JSON config file (default: ./isoworker.json when it exists)"});
@@ -141,6 +143,7 @@ public record ServerConfig(
                 isolates,
                 fetch,
                 new EdgeSettings(src.string("colo"), proxies),
+                src.integer("max-concurrent-requests"),
                 KvSettings.defaults(Path.of(src.string("data-dir")).resolve("kv"))
                         .withSyncCommits(src.bool("kv-sync"))
                         .withCacheMaxBytes(src.longValue("kv-cache-mb") * 1024 * 1024));

@@ -45,9 +45,11 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final EdgeSettings edge;
     private final int loopIndex;
     private final Executor loop;
+    private final ScriptConcurrency concurrency;
 
     public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody,
-            EdgeSettings edge, int loopIndex, Context vertxContext) {
+            EdgeSettings edge, ScriptConcurrency concurrency, int loopIndex, Context vertxContext) {
+        this.concurrency = concurrency;
         this.router = router;
         this.scripts = scripts;
         this.isolates = isolates;
@@ -113,10 +115,23 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private void dispatch(HttpServerRequest req, WorkerBundle bundle, ByteBuffer bytes, VertxRequestBody body) {
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
         HttpServerResponse response = req.response();
+        String script = bundle.scriptName();
+        if (!concurrency.tryAcquire(script)) {
+            LOG.warn("script {} request {}: refused, limit of {} concurrent requests reached ({} in flight)", script,
+                    requestId, concurrency.max(), concurrency.inFlight(script));
+            if (body != null) {
+                body.discard();
+            }
+            response.putHeader("retry-after", "1");
+            jsonError(response, 503, "Too many concurrent requests for this worker (limit " + concurrency.max()
+                    + "); retry shortly (request " + requestId + ").");
+            return;
+        }
         Isolate isolate;
         try {
             isolate = isolates.isolate(bundle, loopIndex, loop);
         } catch (ScriptLoadException e) {
+            concurrency.release(script);
             LOG.error("script {} request {}: cannot load version {}: {}", bundle.scriptName(), requestId,
                     bundle.versionId(), e.getMessage());
             if (body != null) {
@@ -134,6 +149,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         }
         headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
         VertxResponseSink sink = new VertxResponseSink(response, bundle.scriptName(), requestId);
+        sink.onFinished(() -> concurrency.release(script));
         HttpRequestHead head;
         if (body == null) {
             head = new HttpRequestHead(req.method().name(), url(req), headers, bytes, cf(req));

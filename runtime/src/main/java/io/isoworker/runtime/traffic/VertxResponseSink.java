@@ -44,7 +44,11 @@ final class VertxResponseSink implements ResponseSink {
 
     /** Runs {@code action} once the response is over (ended, failed, refused, or the client went away). */
     void onFinished(Runnable action) {
-        this.onFinished = action;
+        Runnable earlier = onFinished;
+        this.onFinished = earlier == null ? action : () -> {
+            earlier.run();
+            action.run();
+        };
     }
 
     private void finished() {
