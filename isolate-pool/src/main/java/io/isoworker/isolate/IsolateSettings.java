@@ -9,13 +9,24 @@ import java.time.Duration;
  * @param maxIsolates       most loaded isolates kept; the least recently used go first
  * @param idleTimeout       an isolate unused this long is closed (scale to zero)
  * @param startupCpuLimit   CPU time a script's top-level evaluation may take
- * @param requestCpuLimit   CPU time one invocation may take before its isolate is cancelled
+ * @param requestCpuLimit   CPU time one invocation may take before its isolate is cancelled, for scripts that set
+ *                          none of their own
+ * @param maxRequestCpuLimit the most a script may set for itself ({@code limits.cpu_ms} in its upload)
  */
 public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration idleTimeout,
-        Duration startupCpuLimit, Duration requestCpuLimit) {
+        Duration startupCpuLimit, Duration requestCpuLimit, Duration maxRequestCpuLimit) {
 
     public static final IsolateSettings DEFAULTS = new IsolateSettings(
-            8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1));
+            8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    /** The CPU limit per invocation of {@code bundle}: its own, at most the maximum, or the default. */
+    public Duration requestCpuLimit(WorkerBundle bundle) {
+        if (bundle.cpuLimitMillis() <= 0) {
+            return requestCpuLimit;
+        }
+        Duration own = Duration.ofMillis(bundle.cpuLimitMillis());
+        return own.compareTo(maxRequestCpuLimit) > 0 ? maxRequestCpuLimit : own;
+    }
 
     public IsolateSettings {
         if (prewarmedContexts < 0) {
@@ -33,9 +44,12 @@ public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration 
         if (requestCpuLimit.isNegative() || requestCpuLimit.isZero()) {
             throw new IllegalArgumentException("requestCpuLimit must be positive");
         }
+        if (maxRequestCpuLimit.compareTo(requestCpuLimit) < 0) {
+            throw new IllegalArgumentException("maxRequestCpuLimit must be at least requestCpuLimit");
+        }
     }
 
     public IsolateSettings withPrewarmedContexts(int n) {
-        return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit);
+        return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit, maxRequestCpuLimit);
     }
 }

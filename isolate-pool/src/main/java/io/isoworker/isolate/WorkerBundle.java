@@ -28,9 +28,23 @@ public final class WorkerBundle {
     private final Map<String, WorkerModule> modules;
     private final List<Binding> bindings;
     private final Source mainSource;
+    private final long cpuLimitMillis;
 
     public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
             List<Binding> bindings) {
+        this(scriptName, versionId, mainModule, modules, bindings, 0);
+    }
+
+    /**
+     * @param cpuLimitMillis the script's own CPU limit per invocation (its upload's {@code limits.cpu_ms}), or 0 for
+     *                       the server's default
+     */
+    public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
+            List<Binding> bindings, long cpuLimitMillis) {
+        if (cpuLimitMillis < 0) {
+            throw new IllegalArgumentException("cpuLimitMillis must be >= 0");
+        }
+        this.cpuLimitMillis = cpuLimitMillis;
         this.scriptName = Objects.requireNonNull(scriptName, "scriptName");
         this.versionId = Objects.requireNonNull(versionId, "versionId");
         this.mainModule = Objects.requireNonNull(mainModule, "mainModule");
@@ -74,6 +88,11 @@ public final class WorkerBundle {
 
     public List<Binding> bindings() {
         return bindings;
+    }
+
+    /** The script's own CPU limit per invocation in milliseconds, or 0 when it uses the server's default. */
+    public long cpuLimitMillis() {
+        return cpuLimitMillis;
     }
 
     /** The ids of the KV namespaces the worker is bound to. */

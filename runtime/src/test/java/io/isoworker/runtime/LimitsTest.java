@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.vertx.core.json.JsonObject;
+
 /** Per-script limits that protect the other tenants (issue 6). */
 @Timeout(120)
 class LimitsTest {
@@ -53,6 +55,52 @@ class LimitsTest {
             assertEquals("slow done", s.get("slow.localhost", "/again").body(), "the slots are given back");
             assertTrue(log.text().contains("script slow") && log.text().contains("limit of 2 concurrent requests"),
                     log.text());
+        }
+    }
+
+    private static TestServer.Multipart withLimits(JsonObject limits, String script) {
+        return new TestServer.Multipart()
+                .metadata(new JsonObject().put("main_module", "worker.js").put("limits", limits))
+                .module("worker.js", "application/javascript+module", script);
+    }
+
+    @Test
+    void aScriptsOwnCpuLimitFromItsUploadApplies() throws Exception {
+        // The server's default is generous; the script asks for 50 ms, as wrangler sends [limits] cpu_ms = 50.
+        try (TestServer s = TestServer.start("cpu-ms", "60000", "max-cpu-ms", "60000")) {
+            String spin = "export default { fetch(request) { if (new URL(request.url).pathname === '/spin') { for (;;) {} }"
+                    + " return new Response('fine'); } };";
+            HttpResponse<String> up = s.uploadMultipart("tight", withLimits(new JsonObject().put("cpu_ms", 50), spin));
+            assertEquals(200, up.statusCode(), up.body());
+            HttpResponse<String> spun = s.send(HttpRequest.newBuilder(URI.create(s.traffic("/spin")))
+                    .header("host", "tight.localhost").timeout(Duration.ofSeconds(20)));
+            assertEquals(503, spun.statusCode(), spun.body());
+            assertTrue(spun.body().contains("Exceeded CPU time limit"), spun.body());
+            assertEquals("fine", s.get("tight.localhost", "/").body(), "the next request gets a fresh isolate");
+            JsonObject shown = new JsonObject(s.adminGet("/v1/scripts/tight").body());
+            assertEquals(50, shown.getJsonObject("limits").getInteger("cpu_ms"));
+            s.restart();
+            assertEquals(50, new JsonObject(s.adminGet("/v1/scripts/tight").body()).getJsonObject("limits")
+                    .getInteger("cpu_ms"), "kept with the version");
+        }
+    }
+
+    @Test
+    void badLimitsAreRefusedAtUpload() throws Exception {
+        try (TestServer s = TestServer.start("cpu-ms", "100", "max-cpu-ms", "5000")) {
+            String ok = "export default { fetch() { return new Response('x'); } };";
+            HttpResponse<String> tooHigh = s.uploadMultipart("a", withLimits(new JsonObject().put("cpu_ms", 5001), ok));
+            assertEquals(400, tooHigh.statusCode(), tooHigh.body());
+            assertTrue(tooHigh.body().contains("maximum of 5000 ms"), tooHigh.body());
+            assertEquals(400, s.uploadMultipart("a", withLimits(new JsonObject().put("cpu_ms", "fast"), ok)).statusCode());
+            assertEquals(400, s.uploadMultipart("a", withLimits(new JsonObject().put("cpu_ms", 0), ok)).statusCode());
+            HttpResponse<String> unknown = s.uploadMultipart("a", withLimits(new JsonObject().put("memory_mb", 1), ok));
+            assertEquals(400, unknown.statusCode());
+            assertTrue(unknown.body().contains("memory_mb"), unknown.body());
+            assertEquals(200, s.uploadMultipart("a", withLimits(new JsonObject().put("cpu_ms", 5000), ok)).statusCode());
+            s.deploy("b", ok);
+            assertEquals(100, new JsonObject(s.adminGet("/v1/scripts/b").body()).getJsonObject("limits")
+                    .getInteger("cpu_ms"), "a script without limits gets the server's default");
         }
     }
 }

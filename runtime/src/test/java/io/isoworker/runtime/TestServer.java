@@ -69,6 +69,8 @@ final class TestServer implements AutoCloseable {
         put(flags, "admin-token", TOKEN);
         put(flags, "event-loops", "1");
         put(flags, "prewarmed-contexts", "2");
+        // Tests run JavaScript interpreted (no JIT in the test JVM): the production default of 50 ms is too tight.
+        put(flags, "cpu-ms", "1000");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             if (!extra[i].equals("route")) {
                 flags.remove(extra[i]);

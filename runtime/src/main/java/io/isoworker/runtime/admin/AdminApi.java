@@ -115,6 +115,11 @@ public final class AdminApi {
 
     private ScriptVersion publish(String name, String contentType, byte[] body) throws Exception {
         ScriptUpload upload = ScriptUpload.parse(contentType, body);
+        long maxCpu = isolates.settings().maxRequestCpuLimit().toMillis();
+        if (upload.cpuLimitMillis() > maxCpu) {
+            throw new AdminException(400, "limits.cpu_ms " + upload.cpuLimitMillis() + " is above this server's maximum of "
+                    + maxCpu + " ms.");
+        }
         for (Binding b : upload.bindings()) {
             if (b instanceof Binding.KvNamespace ns && kv.namespace(ns.namespaceId()).isEmpty()) {
                 throw new AdminException(400, "Binding '" + ns.name() + "' names KV namespace '" + ns.namespaceId()
@@ -124,7 +129,7 @@ public final class AdminApi {
         ScriptVersion version;
         try {
             version = ScriptVersion.create(name, upload.mainModule(), upload.modules(), upload.bindings(),
-                    upload.compatibilityDate());
+                    upload.compatibilityDate(), upload.cpuLimitMillis());
         } catch (IllegalArgumentException e) {
             throw new AdminException(400, e.getMessage());
         }
@@ -197,6 +202,8 @@ public final class AdminApi {
                     .put("active_version", versionJson(v, true))
                     .put("versions", s.versions().size())
                     .put("bindings", bindings)
+                    .put("limits", new JsonObject().put("cpu_ms",
+                            isolates.settings().requestCpuLimit(v.bundle()).toMillis()))
                     .put("modules", modules));
         } catch (AdminException e) {
             error(ctx, e);

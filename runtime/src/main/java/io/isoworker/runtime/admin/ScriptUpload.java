@@ -23,8 +23,10 @@ import io.vertx.core.json.JsonObject;
  * @param modules           all modules
  * @param bindings          the bindings from the metadata
  * @param compatibilityDate the metadata's compatibility date, or null
+ * @param cpuLimitMillis    the metadata's {@code limits.cpu_ms}, or 0 when it has none
  */
-record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding> bindings, String compatibilityDate) {
+record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding> bindings, String compatibilityDate,
+        long cpuLimitMillis) {
 
     static final String SINGLE_SCRIPT_NAME = "worker.js";
 
@@ -44,7 +46,7 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
         ModuleType type = ct.startsWith("application/javascript+module") || ct.startsWith("text/javascript+module")
                 ? ModuleType.ES_MODULE : ModuleType.ofScriptSource(text);
         return new ScriptUpload(SINGLE_SCRIPT_NAME, List.of(new WorkerModule(SINGLE_SCRIPT_NAME, type, body)),
-                List.of(), null);
+                List.of(), null, 0);
     }
 
     private static ScriptUpload parseMultipart(String contentType, byte[] body) throws AdminException {
@@ -105,7 +107,8 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
                 decodeUtf8(m.content(), m.name());
             }
         }
-        return new ScriptUpload(main, List.copyOf(list), bindings(metadata), stringField(metadata, "compatibility_date"));
+        return new ScriptUpload(main, List.copyOf(list), bindings(metadata), stringField(metadata, "compatibility_date"),
+                cpuLimit(metadata));
     }
 
     private static void addModule(Map<String, WorkerModule> modules, WorkerModule m) throws AdminException {
@@ -127,6 +130,30 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
             throw new AdminException(400, "metadata." + key + " must be a string.");
         }
         return s;
+    }
+
+    /** {@code "limits": {"cpu_ms": N}}, as wrangler sends {@code [limits]}; 0 when absent. */
+    private static long cpuLimit(JsonObject metadata) throws AdminException {
+        Object raw = metadata.getValue("limits");
+        if (raw == null) {
+            return 0;
+        }
+        if (!(raw instanceof JsonObject limits)) {
+            throw new AdminException(400, "metadata.limits must be an object.");
+        }
+        for (String key : limits.fieldNames()) {
+            if (!key.equals("cpu_ms")) {
+                throw new AdminException(400, "metadata.limits." + key + " is not supported (only cpu_ms is).");
+            }
+        }
+        Object cpu = limits.getValue("cpu_ms");
+        if (cpu == null) {
+            return 0;
+        }
+        if (!(cpu instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1) {
+            throw new AdminException(400, "metadata.limits.cpu_ms must be a whole number of milliseconds, at least 1.");
+        }
+        return n.longValue();
     }
 
     private static List<Binding> bindings(JsonObject metadata) throws AdminException {

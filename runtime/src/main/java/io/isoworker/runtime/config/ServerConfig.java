@@ -73,7 +73,8 @@ public record ServerConfig(
         m.put("max-isolates", new String[] {"10000", "most loaded isolates kept in memory"});
         m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
         m.put("startup-cpu-ms", new String[] {"1000", "CPU time a script's top-level evaluation may take"});
-        m.put("cpu-ms", new String[] {"1000", "CPU time one request may take before its isolate is cancelled"});
+        m.put("cpu-ms", new String[] {"50", "CPU time one request may take before its isolate is cancelled, for scripts that set no limits.cpu_ms"});
+        m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
         m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
         m.put("subrequests", new String[] {"50", "outbound fetch() requests (redirects included) one incoming request may make"});
@@ -119,7 +120,8 @@ public record ServerConfig(
                 src.longValue("max-isolates"),
                 Duration.ofSeconds(src.longValue("idle-timeout-seconds")),
                 Duration.ofMillis(src.longValue("startup-cpu-ms")),
-                Duration.ofMillis(src.longValue("cpu-ms")));
+                Duration.ofMillis(src.longValue("cpu-ms")),
+                Duration.ofMillis(src.longValue("max-cpu-ms")));
         FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;

@@ -83,6 +83,9 @@ public final class ScriptStore {
                 .put("main_module", v.mainModule())
                 .put("modules", modules)
                 .put("bindings", bindings);
+        if (v.cpuLimitMillis() > 0) {
+            meta.put("limits", new JsonObject().put("cpu_ms", v.cpuLimitMillis()));
+        }
         writeSynced(tmp.resolve("version.json"), meta.encode().getBytes(StandardCharsets.UTF_8));
         move(tmp, versions.resolve(v.id()));
     }
@@ -182,7 +185,9 @@ public final class ScriptStore {
             });
         }
         String id = meta.getString("id");
-        WorkerBundle bundle = new WorkerBundle(name, id, meta.getString("main_module"), modules, bindings);
+        JsonObject limits = meta.getJsonObject("limits", new JsonObject());
+        WorkerBundle bundle = new WorkerBundle(name, id, meta.getString("main_module"), modules, bindings,
+                limits.getLong("cpu_ms", 0L));
         return new ScriptVersion(id, meta.getString("hash"), meta.getLong("size"),
                 Instant.parse(meta.getString("created_on")), meta.getString("compatibility_date"), bundle);
     }

@@ -29,8 +29,14 @@ public record ScriptVersion(String id, String hash, long size, Instant createdOn
     /** A new version with a fresh id, the current time, and the hash and size of its modules. */
     public static ScriptVersion create(String scriptName, String mainModule, List<WorkerModule> modules,
             List<Binding> bindings, String compatibilityDate) {
+        return create(scriptName, mainModule, modules, bindings, compatibilityDate, 0);
+    }
+
+    /** @param cpuLimitMillis the upload's {@code limits.cpu_ms}, or 0 for the server's default */
+    public static ScriptVersion create(String scriptName, String mainModule, List<WorkerModule> modules,
+            List<Binding> bindings, String compatibilityDate, long cpuLimitMillis) {
         String id = UUID.randomUUID().toString();
-        WorkerBundle bundle = new WorkerBundle(scriptName, id, mainModule, modules, bindings);
+        WorkerBundle bundle = new WorkerBundle(scriptName, id, mainModule, modules, bindings, cpuLimitMillis);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -58,6 +64,11 @@ public record ScriptVersion(String id, String hash, long size, Instant createdOn
 
     public String mainModule() {
         return bundle.mainModule();
+    }
+
+    /** The script's {@code limits.cpu_ms}, or 0 when it set none. */
+    public long cpuLimitMillis() {
+        return bundle.cpuLimitMillis();
     }
 
     public List<Binding> bindings() {

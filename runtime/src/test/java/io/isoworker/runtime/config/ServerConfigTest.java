@@ -29,6 +29,9 @@ class ServerConfigTest {
         assertNull(c.adminToken());
         assertEquals(10L * 1024 * 1024, c.maxScriptSize());
         assertEquals(Duration.ofSeconds(1), c.isolates().startupCpuLimit());
+        assertEquals(Duration.ofMillis(50), c.isolates().requestCpuLimit(), "50 ms per request by default");
+        assertEquals(Duration.ofSeconds(30), c.isolates().maxRequestCpuLimit());
+        assertEquals(1000, c.maxConcurrentRequests());
         assertTrue(c.eventLoops() >= 1);
         assertEquals("local", c.edge().colo());
         assertTrue(c.edge().trustedProxies().isEmpty());
