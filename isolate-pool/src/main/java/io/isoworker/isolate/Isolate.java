@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -51,12 +50,16 @@ public final class Isolate {
     private final List<TrackedSink> inFlight = new ArrayList<>();
     /** Requests whose response finished while waitUntil work was pending: their fetches end with that work. */
     private final List<HttpRequestHead> finishedDuringBackground = new ArrayList<>();
-    private final AtomicBoolean cpuExceeded = new AtomicBoolean();
+    /** The limit that cancelled this isolate, or null. */
+    private final java.util.concurrent.atomic.AtomicReference<Watchdog.Limit> exceeded =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final long memoryBudgetBytes;
     private boolean retired;
     private boolean closed;
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
-            Executor owner, ScheduledExecutorService timerClock) {
+            long memoryBudgetBytes, Executor owner, ScheduledExecutorService timerClock) {
+        this.memoryBudgetBytes = memoryBudgetBytes;
         this.bundle = bundle;
         this.ctx = ctx;
         this.worker = worker;
@@ -96,31 +99,41 @@ public final class Isolate {
             return;
         }
         Watchdog.Slot slot = watchdog.slot();
-        slot.arm(requestBudgetNanos, this::cancelForCpu);
+        slot.arm(requestBudgetNanos, memoryBudgetBytes, this::cancelForLimit);
         ctx.host.advanceClock();
         try {
             callback.run();
         } catch (PolyglotException e) {
-            if (e.isCancelled() || cpuExceeded.get()) {
-                die("Exceeded CPU time limit");
+            if (e.isCancelled() || exceeded.get() != null) {
+                die(exceededMessage());
             } else {
                 LOG.error("script {}: internal error in the isolate", bundle.scriptName(), e);
                 die("Internal error");
             }
         } catch (IllegalStateException e) {
             // the context was closed under us (cancelled between two entries)
-            die(cpuExceeded.get() ? "Exceeded CPU time limit" : "Internal error");
+            die(exceeded.get() != null ? exceededMessage() : "Internal error");
         } finally {
             slot.disarm();
         }
     }
 
-    private void cancelForCpu() {
-        if (cpuExceeded.compareAndSet(false, true)) {
-            LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms: cancelling its isolate",
-                    bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000);
+    private void cancelForLimit(Watchdog.Limit limit) {
+        if (exceeded.compareAndSet(null, limit)) {
+            if (limit == Watchdog.Limit.CPU) {
+                LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms: cancelling its isolate",
+                        bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000);
+            } else {
+                LOG.warn("script {} (version {}) exceeded its memory limit: allocated more than {} MiB in one entry "
+                        + "into the guest; cancelling its isolate", bundle.scriptName(), bundle.versionId(),
+                        memoryBudgetBytes / (1024 * 1024));
+            }
             ctx.closeQuietly();
         }
+    }
+
+    private String exceededMessage() {
+        return exceeded.get() == Watchdog.Limit.MEMORY ? "Exceeded memory limit" : "Exceeded CPU time limit";
     }
 
     private void die(String reason) {

@@ -139,7 +139,8 @@ public final class IsolatePool implements AutoCloseable {
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
         ctx.host.fetch().connect(outbound);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
-        return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(), executor,
+        return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
+                settings.memoryLimitBytes(), executor,
                 timerClock);
     }
 

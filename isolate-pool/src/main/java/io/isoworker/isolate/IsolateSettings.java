@@ -12,12 +12,17 @@ import java.time.Duration;
  * @param requestCpuLimit   CPU time one invocation may take before its isolate is cancelled, for scripts that set
  *                          none of their own
  * @param maxRequestCpuLimit the most a script may set for itself ({@code limits.cpu_ms} in its upload)
+ * @param memoryLimitBytes  bytes guest code may allocate in one entry into the guest before its isolate is cancelled;
+ *                          0 for no limit
  */
 public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration idleTimeout,
-        Duration startupCpuLimit, Duration requestCpuLimit, Duration maxRequestCpuLimit) {
+        Duration startupCpuLimit, Duration requestCpuLimit, Duration maxRequestCpuLimit, long memoryLimitBytes) {
+
+    public static final long DEFAULT_MEMORY_LIMIT = 128L * 1024 * 1024;
 
     public static final IsolateSettings DEFAULTS = new IsolateSettings(
-            8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
+            8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            DEFAULT_MEMORY_LIMIT);
 
     /** The CPU limit per invocation of {@code bundle}: its own, at most the maximum, or the default. */
     public Duration requestCpuLimit(WorkerBundle bundle) {
@@ -44,12 +49,16 @@ public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration 
         if (requestCpuLimit.isNegative() || requestCpuLimit.isZero()) {
             throw new IllegalArgumentException("requestCpuLimit must be positive");
         }
+        if (memoryLimitBytes < 0) {
+            throw new IllegalArgumentException("memoryLimitBytes must be >= 0");
+        }
         if (maxRequestCpuLimit.compareTo(requestCpuLimit) < 0) {
             throw new IllegalArgumentException("maxRequestCpuLimit must be at least requestCpuLimit");
         }
     }
 
     public IsolateSettings withPrewarmedContexts(int n) {
-        return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit, maxRequestCpuLimit);
+        return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit, maxRequestCpuLimit,
+                memoryLimitBytes);
     }
 }

@@ -9,17 +9,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces CPU budgets on guest code. Each thread that runs guest code owns a {@link Slot}; entering the guest arms
- * the slot with a budget, leaving disarms it. One daemon thread looks at the armed slots every few milliseconds and,
- * when a thread has used more CPU than its budget since it entered, calls the slot's action (which cancels the
- * context). The thread itself only pays two volatile writes and one read of its CPU clock per entry.
+ * Enforces CPU and allocation budgets on guest code. Each thread that runs guest code owns a {@link Slot}; entering
+ * the guest arms the slot with budgets, leaving disarms it. One daemon thread looks at the armed slots every few
+ * milliseconds and, when a thread has used more CPU, or allocated more bytes, than its budget since it entered, calls
+ * the slot's action with the {@link Limit} passed (the action cancels the context). The thread itself pays a few
+ * volatile writes and one read each of its CPU clock and its allocation counter per entry.
+ * <p>
+ * Allocation is what the JVM counts for the thread ({@code ThreadMXBean.getThreadAllocatedBytes}): every object
+ * the guest code makes, garbage or not. GraalJS community edition cannot tell the heap a context retains, so the
+ * budget is on allocation, which bounds what one entry can retain.
  */
 public final class Watchdog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** Which budget a thread went over. */
+    public enum Limit { CPU, MEMORY }
+
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.ThreadMXBean allocations =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Slot> slotOfThread = ThreadLocal.withInitial(this::newSlot);
     private final Thread ticker;
@@ -31,6 +41,13 @@ public final class Watchdog implements AutoCloseable {
         }
         if (!threads.isThreadCpuTimeEnabled()) {
             threads.setThreadCpuTimeEnabled(true);
+        }
+        if (!allocations.isThreadAllocatedMemorySupported()) {
+            throw new IllegalStateException("this JVM cannot count allocated bytes per thread; memory limits cannot be "
+                    + "enforced");
+        }
+        if (!allocations.isThreadAllocatedMemoryEnabled()) {
+            allocations.setThreadAllocatedMemoryEnabled(true);
         }
         ticker = Thread.ofPlatform().daemon().name("isoworker-watchdog").unstarted(this::run);
         ticker.setPriority(Thread.MAX_PRIORITY);
@@ -60,16 +77,24 @@ public final class Watchdog implements AutoCloseable {
                     slots.remove(s);
                     continue;
                 }
-                Runnable action = s.onExceeded;
+                java.util.function.Consumer<Limit> action = s.onExceeded;
                 if (action == null || s.fired) {
                     continue;
                 }
-                long used = threads.getThreadCpuTime(s.thread.threadId()) - s.startCpu;
-                if (used > s.budget && s.onExceeded == action && !s.fired) {
+                long id = s.thread.threadId();
+                Limit over = null;
+                long used = threads.getThreadCpuTime(id) - s.startCpu;
+                if (used > s.budget) {
+                    over = Limit.CPU;
+                } else if (s.allocationBudget > 0 && allocations.getThreadAllocatedBytes(id) - s.startAllocated
+                        > s.allocationBudget) {
+                    over = Limit.MEMORY;
+                }
+                if (over != null && s.onExceeded == action && !s.fired) {
                     s.fired = true;
-                    LOG.debug("thread {} used {} ms of CPU, over its budget of {} ms", s.thread.getName(),
-                            used / 1_000_000, s.budget / 1_000_000);
-                    Thread.ofPlatform().daemon().name("isoworker-cancel").start(action);
+                    LOG.debug("thread {} went over its {} budget", s.thread.getName(), over);
+                    Limit limit = over;
+                    Thread.ofPlatform().daemon().name("isoworker-cancel").start(() -> action.accept(limit));
                 }
             }
         }
@@ -86,7 +111,9 @@ public final class Watchdog implements AutoCloseable {
         private final Thread thread;
         private volatile long startCpu;
         private volatile long budget;
-        private volatile Runnable onExceeded;
+        private volatile long startAllocated;
+        private volatile long allocationBudget;
+        private volatile java.util.function.Consumer<Limit> onExceeded;
         private volatile boolean fired;
         private int depth;
 
@@ -100,12 +127,24 @@ public final class Watchdog implements AutoCloseable {
          * @return false when this arm was nested inside another (the outer one still counts)
          */
         public boolean arm(long budgetNanos, Runnable onExceeded) {
+            return arm(budgetNanos, 0, limit -> onExceeded.run());
+        }
+
+        /**
+         * Starts charging the calling thread's CPU time and allocations. Nested arms keep the outer budgets.
+         *
+         * @param allocationBudgetBytes bytes the thread may allocate before {@code onExceeded}; 0 for no limit
+         * @return false when this arm was nested inside another (the outer one still counts)
+         */
+        public boolean arm(long budgetNanos, long allocationBudgetBytes, java.util.function.Consumer<Limit> onExceeded) {
             if (depth++ > 0) {
                 return false;
             }
             this.fired = false;
             this.budget = budgetNanos;
+            this.allocationBudget = allocationBudgetBytes;
             this.startCpu = threads.getCurrentThreadCpuTime();
+            this.startAllocated = allocationBudgetBytes > 0 ? allocations.getCurrentThreadAllocatedBytes() : 0;
             this.onExceeded = onExceeded;
             return true;
         }

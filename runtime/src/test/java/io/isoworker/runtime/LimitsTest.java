@@ -103,4 +103,42 @@ class LimitsTest {
                     .getInteger("cpu_ms"), "a script without limits gets the server's default");
         }
     }
+
+    @Test
+    void anAllocationBombGetsA503AndItsIsolateIsDiscarded() throws Exception {
+        try (TestServer s = TestServer.start("memory-mb", "32", "cpu-ms", "60000");
+                LogCapture log = new LogCapture("io.isoworker.isolate.Isolate")) {
+            s.deploy("bomb", """
+                    const kept = [];
+                    export default {
+                      fetch(request) {
+                        const path = new URL(request.url).pathname;
+                        if (path === '/grow') {
+                          for (;;) kept.push(new Array(100000).fill(kept.length));
+                        }
+                        if (path === '/double') {
+                          let s = 'x';
+                          for (;;) s = s + s;
+                        }
+                        kept.push(new Array(1000).fill(0)); // a few KiB per request: fine
+                        return new Response('kept ' + kept.length);
+                      },
+                    };
+                    """);
+            s.deploy("bystander", "export default { fetch() { return new Response('unaffected'); } };");
+            assertEquals("kept 1", s.get("bomb.localhost", "/").body());
+            assertEquals("kept 2", s.get("bomb.localhost", "/").body());
+            HttpResponse<String> grown = s.get("bomb.localhost", "/grow");
+            assertEquals(503, grown.statusCode(), grown.body());
+            assertTrue(grown.body().contains("Exceeded memory limit"), grown.body());
+            assertEquals("kept 1", s.get("bomb.localhost", "/").body(), "a fresh isolate: the module state is gone");
+            // GraalJS concatenates lazily (ropes): doubling a string allocates little and ends in the engine's own
+            // catchable RangeError (Invalid string length), an uncaught exception: a 500, as on Workers.
+            HttpResponse<String> doubled = s.get("bomb.localhost", "/double");
+            assertEquals(500, doubled.statusCode(), doubled.body());
+            assertEquals("unaffected", s.get("bystander.localhost", "/").body());
+            assertTrue(log.text().contains("script bomb") && log.text().contains("exceeded its memory limit"),
+                    log.text());
+        }
+    }
 }

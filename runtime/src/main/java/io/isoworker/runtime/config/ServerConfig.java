@@ -74,7 +74,8 @@ public record ServerConfig(
         m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
         m.put("startup-cpu-ms", new String[] {"1000", "CPU time a script's top-level evaluation may take"});
         m.put("cpu-ms", new String[] {"50", "CPU time one request may take before its isolate is cancelled, for scripts that set no limits.cpu_ms"});
-        m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for"});
+        m.put("memory-mb", new String[] {"128", "MiB a script may allocate in one run of its code (a request, a timer, an I/O callback) before its isolate is discarded (0: no limit)"});
+        m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for (never below cpu-ms)"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
         m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
         m.put("subrequests", new String[] {"50", "outbound fetch() requests (redirects included) one incoming request may make"});
@@ -121,7 +122,8 @@ public record ServerConfig(
                 Duration.ofSeconds(src.longValue("idle-timeout-seconds")),
                 Duration.ofMillis(src.longValue("startup-cpu-ms")),
                 Duration.ofMillis(src.longValue("cpu-ms")),
-                Duration.ofMillis(src.longValue("max-cpu-ms")));
+                Duration.ofMillis(Math.max(src.longValue("max-cpu-ms"), src.longValue("cpu-ms"))),
+                src.longValue("memory-mb") * 1024 * 1024);
         FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;
