@@ -141,4 +141,19 @@ class LimitsTest {
                     log.text());
         }
     }
+
+    @Test
+    void requestHeadersOver128KiBGet431() throws Exception {
+        try (TestServer s = TestServer.start()) {
+            s.deploy("headers", "export default { fetch(r) { return new Response(String(r.headers.get('x-big').length)); } };");
+            HttpResponse<String> fits = s.send(HttpRequest.newBuilder(URI.create(s.traffic("/")))
+                    .header("host", "headers.localhost").header("x-big", "a".repeat(100_000)));
+            assertEquals("100000", fits.body());
+            HttpResponse<String> tooBig = s.send(HttpRequest.newBuilder(URI.create(s.traffic("/")))
+                    .header("host", "headers.localhost").header("x-big", "a".repeat(140_000)));
+            assertEquals(431, tooBig.statusCode());
+            assertEquals("100000", s.send(HttpRequest.newBuilder(URI.create(s.traffic("/")))
+                    .header("host", "headers.localhost").header("x-big", "a".repeat(100_000))).body(), "still serving");
+        }
+    }
 }
