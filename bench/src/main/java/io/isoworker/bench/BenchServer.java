@@ -55,7 +55,7 @@ final class BenchServer implements AutoCloseable {
             Path configFile = dir.resolve("bench-config.json");
             Files.writeString(configFile, "{}");
             Path dataDir = dir.resolve("data");
-            Map<String, List<String>> flags = Map.of(
+            Map<String, List<String>> flags = new java.util.HashMap<>(Map.of(
                     "config", List.of(configFile.toString()),
                     "host", List.of("127.0.0.1"),
                     "port", List.of("0"),
@@ -63,7 +63,12 @@ final class BenchServer implements AutoCloseable {
                     "data-dir", List.of(dataDir.toString()),
                     "event-loops", List.of("1"),
                     "admin-token", List.of(ADMIN_TOKEN),
-                    "prewarmed-contexts", List.of(Integer.toString(prewarmedContexts)));
+                    "prewarmed-contexts", List.of(Integer.toString(prewarmedContexts))));
+            // -Disoworker.bench.memory-mb=N (through BENCH_JVM_OPTS) sets the server's memory-mb, for A/B runs.
+            String memory = System.getProperty("isoworker.bench.memory-mb");
+            if (memory != null) {
+                flags.put("memory-mb", List.of(memory));
+            }
             server = IsoworkerServer.serve(ServerConfig.load(flags, Map.of()));
             IsolatePool isolates = server.isolates();
             LOG.info("benchmark server: GraalJS engine '{}' {} (optimizing compiler: {}), JVM {} {}, traffic port {}, "
