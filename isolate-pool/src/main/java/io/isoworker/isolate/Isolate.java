@@ -54,12 +54,14 @@ public final class Isolate {
     private final java.util.concurrent.atomic.AtomicReference<Watchdog.Limit> exceeded =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final long memoryBudgetBytes;
+    private final long responseTimeoutMillis;
     private boolean retired;
     private boolean closed;
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
-            long memoryBudgetBytes, Executor owner, ScheduledExecutorService timerClock) {
+            long memoryBudgetBytes, long responseTimeoutMillis, Executor owner, ScheduledExecutorService timerClock) {
         this.memoryBudgetBytes = memoryBudgetBytes;
+        this.responseTimeoutMillis = responseTimeoutMillis;
         this.bundle = bundle;
         this.ctx = ctx;
         this.worker = worker;
@@ -89,6 +91,8 @@ public final class Isolate {
             return;
         }
         inFlight.add(tracked);
+        tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
+                TimeUnit.MILLISECONDS);
         ResponseBridge bridge = new ResponseBridge(tracked, this::enter);
         enter(() -> dispatchFetch.executeVoid(worker, request, bridge));
     }
@@ -254,13 +258,28 @@ public final class Isolate {
         private final ResponseSink sink;
         private final HttpRequestHead request;
         private boolean done;
+        private boolean started;
+        ScheduledFuture<?> deadline;
 
         TrackedSink(ResponseSink sink, HttpRequestHead request) {
             this.sink = sink;
             this.request = request;
         }
 
+        /** The response headers were not sent in time: the client gets a 503; the isolate goes on. */
+        void expire() {
+            if (done || started) {
+                return;
+            }
+            LOG.warn("script {} (version {}): no response within its wall-clock limit of {} ms", bundle.scriptName(),
+                    bundle.versionId(), responseTimeoutMillis);
+            limitExceeded("Exceeded wall-clock time limit");
+        }
+
         private void finish() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             if (!done) {
                 done = true;
                 inFlight.remove(this);
@@ -275,6 +294,9 @@ public final class Isolate {
 
         void limitOrFail(String reason) {
             done = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             if (reason.startsWith("Exceeded")) {
                 sink.limitExceeded(reason);
             } else {
@@ -284,6 +306,10 @@ public final class Isolate {
 
         @Override
         public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+            started = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             sink.start(status, headers, contentLength);
         }
 

@@ -140,7 +140,7 @@ public final class IsolatePool implements AutoCloseable {
         ctx.host.fetch().connect(outbound);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
-                settings.memoryLimitBytes(), executor,
+                settings.memoryLimitBytes(), settings.responseTimeout().toMillis(), executor,
                 timerClock);
     }
 

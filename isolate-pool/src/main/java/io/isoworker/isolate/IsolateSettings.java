@@ -14,15 +14,17 @@ import java.time.Duration;
  * @param maxRequestCpuLimit the most a script may set for itself ({@code limits.cpu_ms} in its upload)
  * @param memoryLimitBytes  bytes guest code may allocate in one entry into the guest before its isolate is cancelled;
  *                          0 for no limit
+ * @param responseTimeout   wall-clock time a worker has to send its response headers; then the request gets a 503
  */
 public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration idleTimeout,
-        Duration startupCpuLimit, Duration requestCpuLimit, Duration maxRequestCpuLimit, long memoryLimitBytes) {
+        Duration startupCpuLimit, Duration requestCpuLimit, Duration maxRequestCpuLimit, long memoryLimitBytes,
+        Duration responseTimeout) {
 
     public static final long DEFAULT_MEMORY_LIMIT = 128L * 1024 * 1024;
 
     public static final IsolateSettings DEFAULTS = new IsolateSettings(
             8, 10_000, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
-            DEFAULT_MEMORY_LIMIT);
+            DEFAULT_MEMORY_LIMIT, Duration.ofSeconds(30));
 
     /** The CPU limit per invocation of {@code bundle}: its own, at most the maximum, or the default. */
     public Duration requestCpuLimit(WorkerBundle bundle) {
@@ -49,6 +51,9 @@ public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration 
         if (requestCpuLimit.isNegative() || requestCpuLimit.isZero()) {
             throw new IllegalArgumentException("requestCpuLimit must be positive");
         }
+        if (responseTimeout.isNegative() || responseTimeout.isZero()) {
+            throw new IllegalArgumentException("responseTimeout must be positive");
+        }
         if (memoryLimitBytes < 0) {
             throw new IllegalArgumentException("memoryLimitBytes must be >= 0");
         }
@@ -59,6 +64,6 @@ public record IsolateSettings(int prewarmedContexts, long maxIsolates, Duration 
 
     public IsolateSettings withPrewarmedContexts(int n) {
         return new IsolateSettings(n, maxIsolates, idleTimeout, startupCpuLimit, requestCpuLimit, maxRequestCpuLimit,
-                memoryLimitBytes);
+                memoryLimitBytes, responseTimeout);
     }
 }

@@ -156,4 +156,31 @@ class LimitsTest {
                     .header("host", "headers.localhost").header("x-big", "a".repeat(100_000))).body(), "still serving");
         }
     }
+
+    @Test
+    void aWorkerThatNeverAnswersGetsA503AtItsWallClockLimit() throws Exception {
+        try (TestServer s = TestServer.start("response-timeout-ms", "1500")) {
+            s.deploy("never", """
+                    let calls = 0;
+                    export default {
+                      fetch(request) {
+                        calls++;
+                        if (new URL(request.url).pathname === '/hang') {
+                          return new Promise(() => {}); // never settles
+                        }
+                        return new Response('calls ' + calls);
+                      },
+                    };
+                    """);
+            CompletableFuture<HttpResponse<String>> hang = s.http.sendAsync(HttpRequest.newBuilder(
+                    URI.create(s.traffic("/hang"))).header("host", "never.localhost").timeout(Duration.ofSeconds(30))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            assertEquals("calls 2", s.get("never.localhost", "/").body(), "other requests go on meanwhile");
+            HttpResponse<String> r = hang.get();
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.body().contains("Exceeded wall-clock time limit"), r.body());
+            assertEquals("calls 3", s.get("never.localhost", "/").body(), "the isolate was kept: only the request ended");
+        }
+    }
 }

@@ -75,6 +75,7 @@ public record ServerConfig(
         m.put("startup-cpu-ms", new String[] {"1000", "CPU time a script's top-level evaluation may take"});
         m.put("cpu-ms", new String[] {"50", "CPU time one request may take before its isolate is cancelled, for scripts that set no limits.cpu_ms"});
         m.put("memory-mb", new String[] {"128", "MiB a script may allocate in one run of its code (a request, a timer, an I/O callback) before its isolate is discarded (0: no limit)"});
+        m.put("response-timeout-ms", new String[] {"30000", "wall-clock time a worker has to send its response headers; then the client gets a 503"});
         m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for (never below cpu-ms)"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
         m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
@@ -123,7 +124,8 @@ public record ServerConfig(
                 Duration.ofMillis(src.longValue("startup-cpu-ms")),
                 Duration.ofMillis(src.longValue("cpu-ms")),
                 Duration.ofMillis(Math.max(src.longValue("max-cpu-ms"), src.longValue("cpu-ms"))),
-                src.longValue("memory-mb") * 1024 * 1024);
+                src.longValue("memory-mb") * 1024 * 1024,
+                Duration.ofMillis(Math.max(1, src.longValue("response-timeout-ms"))));
         FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;
