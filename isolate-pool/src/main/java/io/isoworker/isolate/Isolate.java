@@ -122,15 +122,16 @@ public final class Isolate {
         }
     }
 
-    private void cancelForLimit(Watchdog.Limit limit) {
-        if (exceeded.compareAndSet(null, limit)) {
-            if (limit == Watchdog.Limit.CPU) {
-                LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms: cancelling its isolate",
-                        bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000);
+    private void cancelForLimit(Watchdog.Overrun overrun) {
+        if (exceeded.compareAndSet(null, overrun.limit())) {
+            if (overrun.limit() == Watchdog.Limit.CPU) {
+                LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms (used {} ms): cancelling its "
+                        + "isolate", bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000,
+                        overrun.used() / 1_000_000);
             } else {
-                LOG.warn("script {} (version {}) exceeded its memory limit: allocated more than {} MiB in one entry "
-                        + "into the guest; cancelling its isolate", bundle.scriptName(), bundle.versionId(),
-                        memoryBudgetBytes / (1024 * 1024));
+                LOG.warn("script {} (version {}) exceeded its memory limit of {} MiB allocated in one entry into the "
+                        + "guest (allocated {} MiB): cancelling its isolate", bundle.scriptName(), bundle.versionId(),
+                        memoryBudgetBytes / (1024 * 1024), overrun.used() / (1024 * 1024));
             }
             ctx.closeQuietly();
         }

@@ -27,6 +27,14 @@ public final class Watchdog implements AutoCloseable {
     /** Which budget a thread went over. */
     public enum Limit { CPU, MEMORY }
 
+    /**
+     * A budget a thread went over, and the figure it reached.
+     *
+     * @param used nanoseconds of CPU for {@link Limit#CPU}, bytes allocated for {@link Limit#MEMORY}
+     */
+    public record Overrun(Limit limit, long used) {
+    }
+
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.ThreadMXBean allocations =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -77,24 +85,26 @@ public final class Watchdog implements AutoCloseable {
                     slots.remove(s);
                     continue;
                 }
-                java.util.function.Consumer<Limit> action = s.onExceeded;
+                java.util.function.Consumer<Overrun> action = s.onExceeded;
                 if (action == null || s.fired) {
                     continue;
                 }
                 long id = s.thread.threadId();
-                Limit over = null;
+                Overrun over = null;
                 long used = threads.getThreadCpuTime(id) - s.startCpu;
                 if (used > s.budget) {
-                    over = Limit.CPU;
-                } else if (s.allocationBudget > 0 && allocations.getThreadAllocatedBytes(id) - s.startAllocated
-                        > s.allocationBudget) {
-                    over = Limit.MEMORY;
+                    over = new Overrun(Limit.CPU, used);
+                } else if (s.allocationBudget > 0) {
+                    long allocated = allocations.getThreadAllocatedBytes(id) - s.startAllocated;
+                    if (allocated > s.allocationBudget) {
+                        over = new Overrun(Limit.MEMORY, allocated);
+                    }
                 }
                 if (over != null && s.onExceeded == action && !s.fired) {
                     s.fired = true;
-                    LOG.debug("thread {} went over its {} budget", s.thread.getName(), over);
-                    Limit limit = over;
-                    Thread.ofPlatform().daemon().name("isoworker-cancel").start(() -> action.accept(limit));
+                    LOG.debug("thread {} went over its budget: {}", s.thread.getName(), over);
+                    Overrun overrun = over;
+                    Thread.ofPlatform().daemon().name("isoworker-cancel").start(() -> action.accept(overrun));
                 }
             }
         }
@@ -113,7 +123,7 @@ public final class Watchdog implements AutoCloseable {
         private volatile long budget;
         private volatile long startAllocated;
         private volatile long allocationBudget;
-        private volatile java.util.function.Consumer<Limit> onExceeded;
+        private volatile java.util.function.Consumer<Overrun> onExceeded;
         private volatile boolean fired;
         private int depth;
 
@@ -136,7 +146,7 @@ public final class Watchdog implements AutoCloseable {
          * @param allocationBudgetBytes bytes the thread may allocate before {@code onExceeded}; 0 for no limit
          * @return false when this arm was nested inside another (the outer one still counts)
          */
-        public boolean arm(long budgetNanos, long allocationBudgetBytes, java.util.function.Consumer<Limit> onExceeded) {
+        public boolean arm(long budgetNanos, long allocationBudgetBytes, java.util.function.Consumer<Overrun> onExceeded) {
             if (depth++ > 0) {
                 return false;
             }

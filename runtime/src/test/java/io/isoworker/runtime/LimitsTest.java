@@ -137,7 +137,8 @@ class LimitsTest {
             HttpResponse<String> doubled = s.get("bomb.localhost", "/double");
             assertEquals(500, doubled.statusCode(), doubled.body());
             assertEquals("unaffected", s.get("bystander.localhost", "/").body());
-            assertTrue(log.text().contains("script bomb") && log.text().contains("exceeded its memory limit"),
+            assertTrue(log.text().contains("script bomb") && log.text().contains("exceeded its memory limit")
+                    && log.text().matches("(?s).*\\(allocated \\d+ MiB\\).*"),
                     log.text());
         }
     }
