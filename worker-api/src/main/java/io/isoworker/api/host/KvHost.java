@@ -1,7 +1,6 @@
 package io.isoworker.api.host;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.JsonText;
+import io.isoworker.api.host.text.Utf8Decoder;
 import io.isoworker.kv.KvEntry;
 import io.isoworker.kv.KvException;
 import io.isoworker.kv.KvListPage;
@@ -212,10 +212,13 @@ public final class KvHost {
         return v == null || v.isNull() ? null : v.asLong();
     }
 
-    /** UTF-8 decoding as a Response's text() does it: a leading byte order mark is dropped, bad bytes become U+FFFD. */
+    /**
+     * UTF-8 decoding as a Response's text() does it (the Encoding Standard's decoder, {@link Utf8Decoder}): a leading
+     * byte order mark is dropped, bad bytes become U+FFFD.
+     */
     private static String utf8(byte[] bytes) {
         int skip = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF
                 ? 3 : 0;
-        return new String(bytes, skip, bytes.length - skip, StandardCharsets.UTF_8);
+        return Utf8Decoder.decodeReplacing(bytes, skip, bytes.length - skip);
     }
 }

@@ -104,16 +104,14 @@ function kvValueBytes(value) {
   if (typeof value === 'string') {
     return utf8Encode(value);
   }
-  if (value instanceof ArrayBuffer) {
-    return new Uint8Array(value);
-  }
-  if (ArrayBuffer.isView(value)) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
   if (isReadableStream(value)) {
     return kvReadStream(value);
   }
-  throw new TypeError(KV_BAD_VALUE);
+  const bytes = bufferSourceBytes(value);
+  if (bytes === null) {
+    throw new TypeError(KV_BAD_VALUE);
+  }
+  return bytes;
 }
 
 async function kvReadStream(stream) {
