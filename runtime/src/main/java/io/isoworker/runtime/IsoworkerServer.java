@@ -20,6 +20,7 @@ import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptStore;
 import io.isoworker.runtime.scripts.ScriptVersion;
 import io.isoworker.runtime.traffic.EdgeSettings;
+import io.isoworker.runtime.traffic.ListenerSettings;
 import io.isoworker.runtime.traffic.ScriptConcurrency;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
@@ -28,6 +29,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 
 /**
  * A running isoworker: the isolate pool, the deployed scripts, one traffic listener per event loop, and (in serve
@@ -82,9 +84,10 @@ public final class IsoworkerServer implements AutoCloseable {
         try {
             isolates.warmUp(20);
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
-                    config.maxRequestBody(), config.edge(), new ScriptConcurrency(config.maxConcurrentRequests()));
+                    config.maxRequestBody(), config.edge(), new ScriptConcurrency(config.maxConcurrentRequests()),
+                    config.listeners());
             AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize());
-            HttpServer adminServer = vertx.createHttpServer();
+            HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions());
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
                     .await(30, TimeUnit.SECONDS).actualPort();
@@ -118,7 +121,7 @@ public final class IsoworkerServer implements AutoCloseable {
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
             int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
-                    100L * 1024 * 1024, EdgeSettings.DEFAULT, new ScriptConcurrency(0));
+                    100L * 1024 * 1024, EdgeSettings.DEFAULT, new ScriptConcurrency(0), ListenerSettings.DEFAULT);
             return new IsoworkerServer(vertx, isolates, scripts, kv, bound, -1, null);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -130,7 +133,7 @@ public final class IsoworkerServer implements AutoCloseable {
 
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody, EdgeSettings edge,
-            ScriptConcurrency concurrency) throws Exception {
+            ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {
         AtomicInteger nextLoop = new AtomicInteger();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
                 maxRequestBody, edge, concurrency, nextLoop.getAndIncrement(), context);
@@ -139,7 +142,7 @@ public final class IsoworkerServer implements AutoCloseable {
         // port", Vert.x shares a random port among servers asking for the same negative port.
         int requested = port == 0 ? -1 : port;
         vertx.deployVerticle(() -> {
-            TrafficVerticle v = new TrafficVerticle(host, requested, handlers);
+            TrafficVerticle v = new TrafficVerticle(host, requested, handlers, listener);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);

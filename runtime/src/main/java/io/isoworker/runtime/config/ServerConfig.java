@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.isoworker.isolate.IsolateSettings;
 import io.isoworker.runtime.traffic.EdgeSettings;
+import io.isoworker.runtime.traffic.ListenerSettings;
 import io.isoworker.runtime.traffic.TrustedProxies;
 import io.isoworker.runtime.fetch.EgressPolicy;
 import io.isoworker.runtime.fetch.FetchSettings;
@@ -41,12 +42,13 @@ public record ServerConfig(
         FetchSettings fetch,
         EdgeSettings edge,
         int maxConcurrentRequests,
-        KvSettings kv) {
+        KvSettings kv,
+        ListenerSettings listeners) {
 
     /** The same settings with other KV settings (tests inject a clock this way). */
     public ServerConfig withKv(KvSettings settings) {
         return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
-                maxRequestBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings);
+                maxRequestBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings, listeners);
     }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -83,6 +85,8 @@ public record ServerConfig(
         m.put("egress-allow", new String[] {"", "CIDRs and host:port destinations fetch() may reach although they are private, loopback, link-local or this server's own listeners; comma-separated, repeatable"});
         m.put("fetch-connect-timeout-ms", new String[] {"10000", "how long fetch() may take to connect to a server"});
         m.put("fetch-idle-timeout-ms", new String[] {"100000", "how long a fetch() may go without receiving any data before it fails"});
+        m.put("header-timeout-ms", new String[] {"10000", "a client connection that has not sent a complete request head this long after connecting, or after its previous response, is closed (slow clients; traffic and admin listeners)"});
+        m.put("connection-idle-timeout-s", new String[] {"120", "a client connection on which nothing is read or written for this many seconds is closed (traffic and admin listeners)"});
         m.put("max-concurrent-requests", new String[] {"1000", "requests one script may have in flight on this server; more get a 503 with Retry-After (0: no limit)"});
         m.put("kv-sync", new String[] {"true", "sync every KV commit to disk before a put or delete resolves (false: a write survives a crash of the process, not a power loss)"});
         m.put("kv-cache-mb", new String[] {"64", "size of the KV read cache in MiB (0: none)"});
@@ -152,7 +156,17 @@ public record ServerConfig(
                 src.integer("max-concurrent-requests"),
                 KvSettings.defaults(Path.of(src.string("data-dir")).resolve("kv"))
                         .withSyncCommits(src.bool("kv-sync"))
-                        .withCacheMaxBytes(src.longValue("kv-cache-mb") * 1024 * 1024));
+                        .withCacheMaxBytes(src.longValue("kv-cache-mb") * 1024 * 1024),
+                listenerSettings(src));
+    }
+
+    private static ListenerSettings listenerSettings(Source src) {
+        long header = src.longValue("header-timeout-ms");
+        int idle = src.integer("connection-idle-timeout-s");
+        if (header < 1 || idle < 1) {
+            throw new ConfigException("--header-timeout-ms and --connection-idle-timeout-s must be positive");
+        }
+        return new ListenerSettings(header, idle);
     }
 
     private static FetchSettings fetchSettings(Source src) {

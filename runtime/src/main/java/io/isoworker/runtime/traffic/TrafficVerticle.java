@@ -16,18 +16,19 @@ public final class TrafficVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final HandlerFactory handlers;
+    private final ListenerSettings listener;
     private HttpServer server;
 
-    public TrafficVerticle(String host, int port, HandlerFactory handlers) {
+    public TrafficVerticle(String host, int port, HandlerFactory handlers, ListenerSettings listener) {
         this.host = host;
         this.port = port;
         this.handlers = handlers;
+        this.listener = listener;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
-                .setIdleTimeout(120)
+        server = listener.createServer(vertx, new HttpServerOptions()
                 .setMaxHeaderSize(128 * 1024)
                 .setCompressionSupported(false));
         server.requestHandler(handlers.create(context));
