@@ -90,16 +90,17 @@ final class RawHttp {
         }
     }
 
-    /** The status of a response head; 0 when its first line is not an HTTP status line. */
+    private static final java.util.regex.Pattern STATUS_LINE = java.util.regex.Pattern.compile(
+            "[!-~]{1,16}/\\d{1,3}\\.\\d{1,3} (\\d{3})( .*)?");
+
+    /**
+     * The status of a response head, whatever version its status line claims; 0 when its first line is not a status
+     * line.
+     */
     static int status(String head) {
-        if (!head.startsWith("HTTP/1.") || head.length() < 12) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(head.substring(9, 12));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        int end = head.indexOf("\r\n");
+        java.util.regex.Matcher m = STATUS_LINE.matcher(end < 0 ? head : head.substring(0, end));
+        return m.matches() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     static String header(String head, String name) {

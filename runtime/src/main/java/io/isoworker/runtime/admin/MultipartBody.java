@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http.multipart.Attribute;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 
 /** A {@code multipart/form-data} body in memory, decoded into its parts (Netty's decoder). */
@@ -35,6 +35,10 @@ final class MultipartBody {
         }
     }
 
+    /** A {@code boundary} parameter of 1 to 70 characters (RFC 2046), quoted or not. */
+    private static final Pattern BOUNDARY = Pattern.compile(
+            "(?i);\\s*boundary=(\"[^\"]{1,70}\"|[^\";\\s]{1,70})(\\s*(;|$))");
+
     private MultipartBody() {
     }
 
@@ -43,8 +47,8 @@ final class MultipartBody {
     }
 
     static List<Part> parse(String contentType, byte[] body) throws AdminException {
-        if (!contentType.toLowerCase(Locale.ROOT).contains("boundary=")) {
-            throw new AdminException(400, "Malformed multipart body: the Content-Type has no boundary.");
+        if (!BOUNDARY.matcher(contentType).find()) {
+            throw new AdminException(400, "Malformed multipart body: the Content-Type has no boundary (1 to 70 characters).");
         }
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
                 Unpooled.wrappedBuffer(body));
@@ -63,8 +67,8 @@ final class MultipartBody {
                 }
             }
             return parts;
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException
-                | IllegalArgumentException | IllegalStateException | NullPointerException | IOException e) {
+        } catch (RuntimeException | IOException e) {
+            // the decoder's errors, and whatever else it throws on a body it cannot make sense of
             throw new AdminException(400, "Malformed multipart body: " + e.getMessage());
         } finally {
             if (decoder != null) {

@@ -79,7 +79,8 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
 
     /**
      * Call from the server's connection handler: sets the connection's idle timeout to {@code idleSeconds} (it was
-     * the head timeout until now) and guards an HTTP/1.x connection's next request heads.
+     * the head timeout until now) and guards an HTTP/1.x connection's next request heads (and answers a request
+     * line with an unsupported version properly: {@link VersionRefusal}).
      */
     public static void install(HttpConnection connection, long timeoutMillis, int idleSeconds) {
         if (!(connection instanceof ConnectionBase base)) {
@@ -96,6 +97,7 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
         RequestHeadTimeout guard = new RequestHeadTimeout(timeoutMillis);
         pipeline.addBefore(DECODER, BYTES_NAME, guard.bytesSeen);
         pipeline.addAfter(ENCODER, NAME, guard);
+        VersionRefusal.install(pipeline, ENCODER);
     }
 
     @Override
