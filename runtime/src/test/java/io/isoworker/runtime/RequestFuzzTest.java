@@ -118,6 +118,10 @@ class RequestFuzzTest {
 
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Set<String> createdScripts = new ConcurrentSkipListSet<>();
+    private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Answers the echo workers gave with the body length that was sent: fuzzed requests that reached guest code. */
+    private final java.util.concurrent.atomic.AtomicInteger echoed = new java.util.concurrent.atomic.AtomicInteger();
 
     @Test
     void randomAndMalformedRequestsGetNo5xxAndTheServerStillServes() throws Exception {
@@ -149,6 +153,10 @@ class RequestFuzzTest {
             assertTrue(failures.isEmpty(), failures.size() + " failing case(s), seed " + SEED + ":\n"
                     + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
             assertEquals("", errors.text(), "the server logged errors while fuzzed (seed " + SEED + ")");
+            if (ONLY < 0) {
+                assertTrue(echoed.get() > CASES / 5, "only " + echoed + " requests reached the workers; statuses: "
+                        + statuses);
+            }
 
             // The server still serves, and the admin API still knows its scripts.
             HttpResponse<String> echo = s.get("echo.localhost", "/after?x=1");
@@ -321,6 +329,7 @@ class RequestFuzzTest {
     private void check(Case c, int index, RawHttp.Answer a) {
         Expect e = index < c.expect().size() ? c.expect().get(index) : Expect.any();
         int status = a.status();
+        statuses.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         if (status >= 500 && !e.alsoAllowed().contains(status)) {
             fail(c, "answer " + index + " is a 5xx: " + a);
             return;
@@ -335,6 +344,8 @@ class RequestFuzzTest {
                 if (length != e.echoedLength()) {
                     fail(c, "answer " + index + ": the worker saw " + length + " body bytes, " + e.echoedLength()
                             + " were sent");
+                } else {
+                    echoed.incrementAndGet();
                 }
             } catch (RuntimeException x) {
                 fail(c, "answer " + index + " is not the echo's JSON: " + a);
@@ -634,7 +645,8 @@ class RequestFuzzTest {
                 case 6 -> "Basic " + TestServer.TOKEN;
                 default -> "Bearer " + TestServer.TOKEN;
             };
-            boolean authorized = token != null && token.equals("Bearer " + TestServer.TOKEN);
+            boolean authorized = token != null && token.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && token.substring(7).strip().equals(TestServer.TOKEN);
             int pick = r.nextInt(10);
             if (pick < 4) {
                 return scriptsCase(n, r, token, authorized);

@@ -30,6 +30,7 @@ public final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     /** A {@code %} not followed by two hex digits: Vert.x cannot normalise such a path to match routes. */
+    private static final String BEARER = "Bearer ";
     private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final Vertx vertx;
@@ -47,7 +48,7 @@ public final class AdminApi {
         this.isolates = isolates;
         this.kv = kv;
         this.kvApi = new KvAdminApi(vertx, kv);
-        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = token.getBytes(StandardCharsets.UTF_8);
         this.maxScriptSize = maxScriptSize;
     }
 
@@ -82,13 +83,24 @@ public final class AdminApi {
 
     private void authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader("authorization");
-        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!validToken(header)) {
             ctx.response().putHeader("www-authenticate", "Bearer");
             error(ctx, 401, header == null ? "Missing Authorization: Bearer token." : "Invalid admin token.");
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * {@code Bearer TOKEN}, the scheme in any case (RFC 9110 11.1), the token compared in constant time: how long it
+     * takes depends on the length of what was sent, not on how much of it matches.
+     */
+    private boolean validToken(String header) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        byte[] given = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token);
     }
 
     private String scriptName(RoutingContext ctx) throws AdminException {
