@@ -38,6 +38,23 @@ class ServerConfigTest {
     }
 
     @Test
+    void listenerTimeouts() {
+        ServerConfig defaults = ServerConfig.load(Map.of(), Map.of());
+        assertEquals(10_000, defaults.listeners().headerTimeoutMillis());
+        assertEquals(120, defaults.listeners().idleTimeoutSeconds());
+        ServerConfig c = ServerConfig.load(Map.of("header-timeout-ms", List.of("1500")),
+                Map.of("ISOWORKER_CONNECTION_IDLE_TIMEOUT_S", "30"));
+        assertEquals(1500, c.listeners().headerTimeoutMillis());
+        assertEquals(30, c.listeners().idleTimeoutSeconds());
+        for (String name : new String[] {"header-timeout-ms", "connection-idle-timeout-s"}) {
+            for (String bad : new String[] {"0", "-1", "soon"}) {
+                assertThrows(ServerConfig.ConfigException.class,
+                        () -> ServerConfig.load(Map.of(name, List.of(bad)), Map.of()), name + " " + bad);
+            }
+        }
+    }
+
+    @Test
     void kvSettings() {
         ServerConfig defaults = ServerConfig.load(Map.of("data-dir", List.of("/srv/iso")), Map.of());
         assertEquals(Path.of("/srv/iso/kv"), defaults.kv().directory());
