@@ -69,6 +69,7 @@ final class KvAdminApi {
      */
     void handle(RoutingContext ctx, String rest) {
         try {
+            checkQuery(ctx);
             String[] seg = rest.split("/", -1);
             HttpMethod method = ctx.request().method();
             if (!seg[0].equals("namespaces")) {
@@ -291,6 +292,15 @@ final class KvAdminApi {
                         error(ctx, e);
                     }
                 });
+    }
+
+    /** The query string must decode: Vert.x decodes it on first use and throws on an escape such as {@code %zz}. */
+    private static void checkQuery(RoutingContext ctx) throws ApiError {
+        try {
+            ctx.request().params();
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, 400, "Could not URL-decode the query string");
+        }
     }
 
     /** Percent-decodes one path part as UTF-8. */
