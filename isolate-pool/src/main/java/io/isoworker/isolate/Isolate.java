@@ -21,7 +21,7 @@ import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.ResponseSink;
 
 /**
- * One version of one worker loaded in one context, used by one owner thread (an event loop). Module-level state
+ * One version of one worker loaded in one context, used by one owner thread (a guest thread). Module-level state
  * lives as long as the isolate, across requests, as on Workers.
  *
  * <p>Every method except {@link #retire} must be called on the owner thread. Entering guest code arms the
@@ -56,7 +56,8 @@ public final class Isolate {
     private final long memoryBudgetBytes;
     private final long responseTimeoutMillis;
     private boolean retired;
-    private boolean closed;
+    /** Written on the owner thread; read by the pool on other threads to pick a thread for a request. */
+    private volatile boolean closed;
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
             long memoryBudgetBytes, long responseTimeoutMillis, Executor owner, ScheduledExecutorService timerClock) {
@@ -93,7 +94,7 @@ public final class Isolate {
         inFlight.add(tracked);
         tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
                 TimeUnit.MILLISECONDS);
-        ResponseBridge bridge = new ResponseBridge(tracked, this::enter);
+        ResponseBridge bridge = new ResponseBridge(tracked, callback -> onOwner(() -> enter(callback)));
         enter(() -> dispatchFetch.executeVoid(worker, request, bridge));
     }
 

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,9 +130,8 @@ public final class IsoworkerServer implements AutoCloseable {
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody, EdgeSettings edge,
             ScriptConcurrency concurrency) throws Exception {
-        AtomicInteger nextLoop = new AtomicInteger();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
-                maxRequestBody, edge, concurrency, nextLoop.getAndIncrement(), context);
+                maxRequestBody, edge, concurrency, context);
         List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
         // One instance per event loop; instances listening on the same host and port share one socket. For "any free
         // port", Vert.x shares a random port among servers asking for the same negative port.

@@ -184,4 +184,30 @@ class LimitsTest {
             assertEquals("calls 3", s.get("never.localhost", "/").body(), "the isolate was kept: only the request ended");
         }
     }
+
+    @Test
+    void aScriptBurningCpuLeavesTheOtherTenantsThreadsFree() throws Exception {
+        // One event loop and two guest threads, at most one of them per script: while the busy script spins for
+        // seconds, the other tenant is served on the other thread and by the same event loop.
+        try (TestServer s = TestServer.start("cpu-ms", "2000", "event-loops", "1", "guest-threads", "2",
+                "guest-threads-per-script", "1")) {
+            s.deploy("busy", "export default { fetch() { for (;;) {} } };");
+            s.deploy("calm", "export default { fetch() { return new Response('calm ok'); } };");
+            assertEquals("calm ok", s.get("calm.localhost", "/warm").body());
+            List<CompletableFuture<HttpResponse<String>>> busy = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                busy.add(s.http.sendAsync(HttpRequest.newBuilder(URI.create(s.traffic("/spin" + i)))
+                        .header("host", "busy.localhost").timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+            }
+            Thread.sleep(300); // both spinning requests have reached the busy script's one thread
+            for (int i = 0; i < 10; i++) {
+                assertEquals("calm ok", s.get("calm.localhost", "/" + i).body());
+            }
+            assertTrue(!busy.get(0).isDone() && !busy.get(1).isDone(),
+                    "the calm tenant was served while the busy script still spun");
+            assertEquals(503, busy.get(0).get().statusCode());
+            assertEquals(503, busy.get(1).get().statusCode());
+        }
+    }
 }

@@ -69,6 +69,8 @@ public record ServerConfig(
         m.put("max-script-size", new String[] {"10485760", "largest script upload in bytes"});
         m.put("max-request-body", new String[] {"104857600", "largest request body a worker receives, in bytes"});
         m.put("event-loops", new String[] {"0", "event-loop threads (0: one per core)"});
+        m.put("guest-threads", new String[] {"0", "threads that run guest code, apart from the event loops (0: two per core)"});
+        m.put("guest-threads-per-script", new String[] {"0", "most guest threads one script may occupy at once, so a script that burns CPU leaves the others free (0: half of guest-threads)"});
         m.put("prewarmed-contexts", new String[] {"8", "blank contexts kept ready for cold starts"});
         m.put("max-isolates", new String[] {"10000", "most loaded isolates kept in memory"});
         m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
@@ -125,7 +127,9 @@ public record ServerConfig(
                 Duration.ofMillis(src.longValue("cpu-ms")),
                 Duration.ofMillis(Math.max(src.longValue("max-cpu-ms"), src.longValue("cpu-ms"))),
                 src.longValue("memory-mb") * 1024 * 1024,
-                Duration.ofMillis(Math.max(1, src.longValue("response-timeout-ms"))));
+                Duration.ofMillis(Math.max(1, src.longValue("response-timeout-ms"))),
+                src.integer("guest-threads"),
+                src.integer("guest-threads-per-script"));
         FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;
