@@ -43,6 +43,9 @@ public final class IsolatePool implements AutoCloseable {
     private final ContextPool blanks;
     /** The threads guest code runs on. */
     private final GuestThreads guests;
+    /** Recycles isolates while the heap stays full after collections; null when off. */
+    private final HeapGuard heapGuard;
+    private final AtomicLong heapRecycles = new AtomicLong();
     private final Cache<Key, Isolate> isolates;
     private final AtomicLong coldStarts = new AtomicLong();
     /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
@@ -74,6 +77,8 @@ public final class IsolatePool implements AutoCloseable {
         this.watchdog = new Watchdog();
         this.blanks = new ContextPool(engine, settings.prewarmedContexts());
         this.guests = new GuestThreads(settings.resolvedGuestThreads(), settings.resolvedGuestThreadsPerScript());
+        this.heapGuard = settings.heapGuardPercent() > 0
+                ? new HeapGuard(settings.heapGuardPercent(), this::recycleHeaviest) : null;
         this.timerClock = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("isoworker-timers").factory());
         this.timerClock.setRemoveOnCancelPolicy(true);
@@ -174,7 +179,8 @@ public final class IsolatePool implements AutoCloseable {
         ctx.host.fetch().connect(outbound);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
-                settings.memoryLimitBytes(), settings.responseTimeout().toMillis(), executor,
+                settings.memoryLimitBytes(), settings.responseTimeout().toMillis(),
+                settings.waitUntilTimeout().toMillis(), executor,
                 timerClock);
     }
 
@@ -200,6 +206,36 @@ public final class IsolatePool implements AutoCloseable {
         return blanks.awaitFull(timeout, unit);
     }
 
+    /**
+     * The heap stays full after a collection: retires the isolate that allocated most since it loaded (its requests
+     * in flight finish; the next ones load a fresh isolate, with fresh module state).
+     */
+    private void recycleHeaviest(long usedAfterGc, long maxHeap) {
+        Map.Entry<Key, Isolate> heaviest = null;
+        for (Map.Entry<Key, Isolate> e : isolates.asMap().entrySet()) {
+            if (heaviest == null || e.getValue().allocatedBytes() > heaviest.getValue().allocatedBytes()) {
+                heaviest = e;
+            }
+        }
+        if (heaviest == null) {
+            LOG.warn("heap {} of {} MiB still in use after a garbage collection, and no isolate to recycle",
+                    usedAfterGc >> 20, maxHeap >> 20);
+            return;
+        }
+        Isolate isolate = heaviest.getValue();
+        LOG.warn("heap {} of {} MiB still in use after a garbage collection (guard at {}%): recycling the isolate of "
+                + "script {} (version {}), which allocated {} MiB since it loaded", usedAfterGc >> 20, maxHeap >> 20,
+                settings.heapGuardPercent(), isolate.bundle().scriptName(), isolate.bundle().versionId(),
+                isolate.allocatedBytes() >> 20);
+        heapRecycles.incrementAndGet();
+        isolates.asMap().remove(heaviest.getKey(), isolate);
+    }
+
+    /** Isolates the heap guard recycled. */
+    public long heapRecycles() {
+        return heapRecycles.get();
+    }
+
     public long coldStarts() {
         return coldStarts.get();
     }
@@ -214,6 +250,9 @@ public final class IsolatePool implements AutoCloseable {
 
     @Override
     public void close() {
+        if (heapGuard != null) {
+            heapGuard.close();
+        }
         isolates.invalidateAll();
         isolates.cleanUp();
         blanks.close();

@@ -210,4 +210,67 @@ class LimitsTest {
             assertEquals(503, busy.get(1).get().statusCode());
         }
     }
+
+    /** Spins a little in every turn of an endless chain of timers: no single run of guest code is long. */
+    private static final String SPIN_IN_TURNS = """
+            let turns = 0;
+            const spin = () => { let x = 0; for (let i = 0; i < 20000; i++) x += i; return x; };
+            const turn = () => new Promise((resolve) => setTimeout(resolve, 0)).then(spin);
+            export default {
+              async fetch(request, env, ctx) {
+                const path = new URL(request.url).pathname;
+                if (path === '/turns') return new Response(String(turns));
+                if (path === '/background') {
+                  ctx.waitUntil((async () => { for (;;) { await turn(); turns++; } })());
+                  return new Response('answered');
+                }
+                for (;;) { await turn(); turns++; }
+              },
+            };
+            """;
+
+    @Test
+    void cpuTimeIsChargedToTheRequestAcrossItsAwaitsAndItsWaitUntilWork() throws Exception {
+        try (TestServer s = TestServer.start("cpu-ms", "300", "response-timeout-ms", "60000", "guest-threads", "1")) {
+            s.deploy("turns", SPIN_IN_TURNS);
+            HttpResponse<String> r = s.get("turns.localhost", "/");
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.body().contains("Exceeded CPU time limit"), r.body());
+            assertEquals("0", s.get("turns.localhost", "/turns").body(), "a fresh isolate");
+
+            assertEquals("answered", s.get("turns.localhost", "/background").body());
+            String turns = "";
+            for (int i = 0; i < 200 && !turns.equals("0"); i++) {
+                Thread.sleep(50);
+                turns = s.get("turns.localhost", "/turns").body(); // once the work is stopped, a fresh isolate
+            }
+            assertEquals("0", turns, "the background work was stopped at the request's CPU limit");
+        }
+    }
+
+    @Test
+    void waitUntilWorkIsCancelledAtItsLimit() throws Exception {
+        try (TestServer s = TestServer.start("wait-until-timeout-ms", "400", "guest-threads", "1");
+                LogCapture log = new LogCapture("io.isoworker.isolate.Isolate")) {
+            s.deploy("ticker", """
+                    let ticks = 0;
+                    export default {
+                      fetch(request, env, ctx) {
+                        if (new URL(request.url).pathname === '/ticks') return new Response(String(ticks));
+                        ctx.waitUntil(new Promise(() => { setInterval(() => { ticks++; }, 10); }));
+                        return new Response('started');
+                      },
+                    };
+                    """);
+            assertEquals("started", s.get("ticker.localhost", "/").body());
+            Thread.sleep(1000);
+            long first = Long.parseLong(s.get("ticker.localhost", "/ticks").body());
+            Thread.sleep(300);
+            long second = Long.parseLong(s.get("ticker.localhost", "/ticks").body());
+            assertTrue(first > 0, "the interval ran before its limit");
+            assertEquals(first, second, "the interval no longer runs once its waitUntil work was cancelled");
+            assertTrue(log.text().contains("script ticker") && log.text().contains("ran past its limit of 400 ms"),
+                    log.text());
+        }
+    }
 }

@@ -15,7 +15,7 @@ import io.isoworker.api.http.OutboundRequest;
 
 /**
  * One outbound request as the prelude sees it. Events from the network re-enter the guest on the isolate's own thread
- * ({@link IsolateServices#reenter}) and call the prelude's listener; once the guest cancelled the request, or it
+ * ({@link IsolateServices#entry}) and call the prelude's listener; once the guest cancelled the request, or it
  * ended or failed, no more events reach the guest.
  */
 public final class FetchCall implements OutboundListener {
@@ -23,7 +23,7 @@ public final class FetchCall implements OutboundListener {
     /** What the guest sees when the request a fetch was made for finished before the fetch did. */
     static final String ABANDONED = "The fetch() was cancelled: the request it was made for has finished.";
 
-    private final IsolateServices services;
+    private final GuestEntry entry;
     private final FetchHost host;
     private final HttpRequestHead owner;
     private final Value onHead;
@@ -33,8 +33,8 @@ public final class FetchCall implements OutboundListener {
     private OutboundCall call = OutboundCall.CLOSED;
     private boolean over;
 
-    FetchCall(IsolateServices services, Value listener, FetchHost host, HttpRequestHead owner) {
-        this.services = services;
+    FetchCall(GuestEntry entry, Value listener, FetchHost host, HttpRequestHead owner) {
+        this.entry = entry;
         this.host = host;
         this.owner = owner;
         this.onHead = listener.getMember("head");
@@ -64,7 +64,7 @@ public final class FetchCall implements OutboundListener {
             lines.append(h.getKey()).append('\n').append(h.getValue());
         }
         String headerLines = lines.toString();
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 onHead.executeVoid(status, statusText, headerLines);
             }
@@ -73,7 +73,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onData(byte[] chunk) {
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 onData.executeVoid(ByteBuffer.wrap(chunk));
             }
@@ -82,7 +82,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onEnd() {
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 finish();
                 onEnd.executeVoid();
@@ -92,7 +92,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onError(String message) {
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 finish();
                 onError.executeVoid(message);
@@ -126,7 +126,7 @@ public final class FetchCall implements OutboundListener {
     /** @param next a JavaScript function called (with no arguments) when more body may be written */
     @HostAccess.Export
     public void onWritable(Value next) {
-        call.onWritable(() -> services.reenter(next::executeVoid));
+        call.onWritable(() -> entry.enter(next::executeVoid));
     }
 
     @HostAccess.Export
