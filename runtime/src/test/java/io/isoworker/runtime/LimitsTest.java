@@ -273,4 +273,31 @@ class LimitsTest {
                     log.text());
         }
     }
+
+    @Test
+    void aConfiguredResponseSizeCapAbortsTheStream() throws Exception {
+        try (TestServer s = TestServer.start("max-response-body", "1000000");
+                LogCapture log = new LogCapture("io.isoworker.runtime.traffic.VertxResponseSink")) {
+            s.deploy("big", """
+                    export default {
+                      fetch(request) {
+                        const size = Number(new URL(request.url).searchParams.get('size'));
+                        const chunk = new Uint8Array(10000).fill(97);
+                        let sent = 0;
+                        return new Response(new ReadableStream({
+                          pull(c) { if (sent >= size) { c.close(); return; } c.enqueue(chunk); sent += chunk.length; },
+                        }));
+                      },
+                    };
+                    """);
+            HttpResponse<String> small = s.get("big.localhost", "/?size=1000000");
+            assertEquals(200, small.statusCode());
+            assertEquals(1000000, small.body().length(), "a body at the cap is whole");
+            java.io.IOException cut = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> s.get("big.localhost", "/?size=5000000"));
+            assertTrue(log.text().contains("script big") && log.text().contains("limit of 1000000 bytes"),
+                    log.text() + " / " + cut);
+            assertEquals(200, s.get("big.localhost", "/?size=10").statusCode(), "the worker goes on serving");
+        }
+    }
 }

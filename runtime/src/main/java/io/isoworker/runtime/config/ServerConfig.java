@@ -36,6 +36,7 @@ public record ServerConfig(
         List<RouteSetting> routes,
         long maxScriptSize,
         long maxRequestBody,
+        long maxResponseBody,
         int eventLoops,
         IsolateSettings isolates,
         FetchSettings fetch,
@@ -46,7 +47,7 @@ public record ServerConfig(
     /** The same settings with other KV settings (tests inject a clock this way). */
     public ServerConfig withKv(KvSettings settings) {
         return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
-                maxRequestBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings);
+                maxRequestBody, maxResponseBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings);
     }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -68,6 +69,7 @@ public record ServerConfig(
         m.put("route", new String[] {"", "PATTERN=SCRIPT, e.g. example.com/api/*=api; repeatable (comma-separated in the environment, an array in the file)"});
         m.put("max-script-size", new String[] {"10485760", "largest script upload in bytes"});
         m.put("max-request-body", new String[] {"104857600", "largest request body a worker receives, in bytes"});
+        m.put("max-response-body", new String[] {"0", "largest response body a worker may send, in bytes; past it the response is aborted (0: no limit)"});
         m.put("event-loops", new String[] {"0", "event-loop threads (0: one per core)"});
         m.put("guest-threads", new String[] {"0", "threads that run guest code, apart from the event loops (0: two per core)"});
         m.put("guest-threads-per-script", new String[] {"0", "most guest threads one script may occupy at once, so a script that burns CPU leaves the others free (0: half of guest-threads)"});
@@ -153,6 +155,7 @@ public record ServerConfig(
                 List.copyOf(routes),
                 src.longValue("max-script-size"),
                 src.longValue("max-request-body"),
+                src.longValue("max-response-body"),
                 loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
                 isolates,
                 fetch,

@@ -42,17 +42,19 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final ScriptRegistry scripts;
     private final IsolatePool isolates;
     private final long maxRequestBody;
+    private final long maxResponseBody;
     private final EdgeSettings edge;
     private final EventLoopTasks loop;
     private final ScriptConcurrency concurrency;
 
-    public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody,
+    public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies,
             EdgeSettings edge, ScriptConcurrency concurrency, Context vertxContext) {
         this.concurrency = concurrency;
         this.router = router;
         this.scripts = scripts;
         this.isolates = isolates;
-        this.maxRequestBody = maxRequestBody;
+        this.maxRequestBody = bodies.request();
+        this.maxResponseBody = bodies.response();
         this.edge = edge;
         this.loop = new EventLoopTasks(vertxContext);
     }
@@ -132,7 +134,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
         }
         headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
-        VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(), requestId);
+        VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(), requestId,
+                maxResponseBody);
         sink.onFinished(() -> concurrency.release(script));
         HttpRequestHead head;
         if (body == null) {

@@ -41,10 +41,15 @@ final class VertxResponseSink implements ResponseSink {
     private final AtomicLong inTransit = new AtomicLong();
     private Runnable pendingDrain;
     private Runnable onFinished;
+    /** The most body bytes this response may have, 0 for no limit (max-response-body). */
+    private final long maxBody;
+    private long bodySent;
 
-    VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String requestId) {
+    VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String requestId,
+            long maxBody) {
         this.response = response;
         this.loop = loop;
+        this.maxBody = maxBody;
         this.script = script;
         this.requestId = requestId;
         response.closeHandler(v -> {
@@ -124,10 +129,16 @@ final class VertxResponseSink implements ResponseSink {
         long waiting = inTransit.addAndGet(length);
         loop.execute(() -> {
             inTransit.addAndGet(-length);
-            if (!clientGone && !finished) {
-                response.write(Buffer.buffer(chunk));
-                queueFull = response.writeQueueFull();
+            if (clientGone || finished) {
+                return;
             }
+            bodySent += length;
+            if (maxBody > 0 && bodySent > maxBody) {
+                abortTooLarge();
+                return;
+            }
+            response.write(Buffer.buffer(chunk));
+            queueFull = response.writeQueueFull();
         });
         return !queueFull && waiting < IN_TRANSIT_MAX;
     }
@@ -143,6 +154,16 @@ final class VertxResponseSink implements ResponseSink {
             pendingDrain = next;
             response.drainHandler(v -> runPendingDrain());
         });
+    }
+
+    /** The body passed max-response-body: the response is cut off, and the worker's stream sees a gone client. */
+    private void abortTooLarge() {
+        LOG.warn("script {} request {}: the response body passed the limit of {} bytes (max-response-body); "
+                + "response aborted", script, requestId, maxBody);
+        clientGone = true;
+        finished();
+        response.reset();
+        runPendingDrain();
     }
 
     private void runPendingDrain() {
