@@ -85,12 +85,18 @@ final class GuestThreads implements AutoCloseable {
                 return lanes[i];
             }
         }
-        boolean mayWiden = busy < lanesPerScript;
+        Lane best = leastLoaded(busy < lanesPerScript ? null : use, loaded);
+        // The version's own work may have finished meanwhile: then any lane will do.
+        return best != null ? best : leastLoaded(null, loaded);
+    }
+
+    /** The least loaded lane, preferring one where the version is loaded; only lanes it uses when {@code within}. */
+    private Lane leastLoaded(AtomicIntegerArray within, IntPredicate loaded) {
         Lane best = null;
         int bestLoad = Integer.MAX_VALUE;
         boolean bestLoaded = false;
         for (int i = 0; i < lanes.length; i++) {
-            if (!mayWiden && use.get(i) == 0) {
+            if (within != null && within.get(i) == 0) {
                 continue;
             }
             int load = lanes[i].pending.get();

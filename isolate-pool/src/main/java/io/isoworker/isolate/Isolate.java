@@ -82,7 +82,7 @@ public final class Isolate {
         this.owner = owner;
         this.timerClock = timerClock;
         this.timers = new GuestTimers<>(timerClock, this::onOwner,
-                (id, invocation) -> enter(invocation, () -> fireTimer.executeVoid(id)));
+                (id, invocation) -> enter(invocation, true, () -> fireTimer.executeVoid(id)));
         ctx.host.bind(new Services());
     }
 
@@ -111,21 +111,23 @@ public final class Isolate {
         tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
                 TimeUnit.MILLISECONDS);
         Invocation invocation = new Invocation(request, tracked);
-        ResponseBridge bridge = new ResponseBridge(tracked, invocation.entry);
-        enter(invocation, () -> dispatchFetch.executeVoid(worker, request, bridge));
+        ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
+        enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
     }
 
     /**
-     * Runs {@code callback} in the guest, charged to {@code invocation}: the watchdog is armed with what is left of
-     * its CPU budget, and the allocation budget of one entry. Owner thread only.
+     * Runs {@code callback} in the guest for {@code invocation}, with the allocation budget of one entry. When
+     * {@code charged}, the watchdog is armed with what is left of the invocation's CPU budget and the CPU used is
+     * added to it; otherwise (moving a streamed body along) the entry gets the whole budget for itself. Owner thread
+     * only.
      */
-    private void enter(Invocation invocation, Runnable callback) {
+    private void enter(Invocation invocation, boolean charged, Runnable callback) {
         if (closed || invocation.cancelled) {
             return;
         }
         Watchdog.Slot slot = watchdog.slot();
-        boolean outermost = slot.arm(Math.max(0, requestBudgetNanos - invocation.cpuNanos), memoryBudgetBytes,
-                overrun -> cancelForLimit(overrun, invocation));
+        long budget = charged ? Math.max(0, requestBudgetNanos - invocation.cpuNanos) : requestBudgetNanos;
+        boolean outermost = slot.arm(budget, memoryBudgetBytes, overrun -> cancelForLimit(overrun, invocation));
         Invocation outer = current;
         current = invocation;
         if (outermost) {
@@ -147,7 +149,9 @@ public final class Isolate {
         } finally {
             current = outer;
             if (outermost) {
-                invocation.cpuNanos += slot.usedNanos();
+                if (charged) {
+                    invocation.cpuNanos += slot.usedNanos();
+                }
                 allocatedBytes += slot.allocatedBytes();
             }
             slot.disarm();
@@ -242,7 +246,9 @@ public final class Isolate {
         final HttpRequestHead request;
         final TrackedSink response;
         /** Re-enters the guest for this invocation, from any thread. */
-        final GuestEntry entry = callback -> onOwner(() -> enter(this, callback));
+        final GuestEntry entry = callback -> onOwner(() -> enter(this, true, callback));
+        /** The same for moving a streamed body along: each such entry gets the CPU budget for itself. */
+        final GuestEntry bodyEntry = callback -> onOwner(() -> enter(this, false, callback));
         /** CPU time charged so far. Owner thread only (the watchdog's cancel thread reads it for its log line). */
         long cpuNanos;
         /** Its waitUntil work was abandoned after its response: whatever it still has pending is dropped. */
@@ -263,6 +269,11 @@ public final class Isolate {
         @Override
         public GuestEntry entry() {
             return currentInvocation().entry;
+        }
+
+        @Override
+        public GuestEntry bodyEntry() {
+            return currentInvocation().bodyEntry;
         }
 
         @Override

@@ -139,11 +139,11 @@ public final class IsolatePool implements AutoCloseable {
             Consumer<ScriptLoadException> loadFailed) {
         String version = bundle.versionId();
         AtomicIntegerArray use = guests.use(version);
-        GuestThreads.Lane lane = guests.choose(use, i -> {
-            Isolate loaded = isolates.getIfPresent(new Key(version, i));
-            return loaded != null && loaded.usable();
-        });
         try {
+            GuestThreads.Lane lane = guests.choose(use, i -> {
+                Isolate loaded = isolates.getIfPresent(new Key(version, i));
+                return loaded != null && loaded.usable();
+            });
             lane.execute(use, () -> {
                 Isolate isolate;
                 try {
@@ -156,6 +156,9 @@ public final class IsolatePool implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             sink.fail("Error: the server is shutting down", "Error: the server is shutting down");
+        } catch (RuntimeException e) {
+            LOG.error("script {}: the request could not be handed to a guest thread", bundle.scriptName(), e);
+            sink.fail("Error: internal error", "Error: internal error");
         }
     }
 

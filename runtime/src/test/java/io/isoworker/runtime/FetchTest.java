@@ -24,8 +24,7 @@ class FetchTest {
     static void start() throws Exception {
         up = new Upstream();
         silent = new Upstream.Silent();
-        // Interpreted JavaScript moving MiBs chunk by chunk takes seconds of CPU per request (charged across awaits).
-        s = TestServer.start("egress-allow", "127.0.0.1/32", "fetch-idle-timeout-ms", "3000", "cpu-ms", "20000");
+        s = TestServer.start("egress-allow", "127.0.0.1/32", "fetch-idle-timeout-ms", "3000");
     }
 
     @AfterAll

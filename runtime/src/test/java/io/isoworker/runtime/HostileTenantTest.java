@@ -51,7 +51,7 @@ class HostileTenantTest {
                     const chunk = new Uint8Array(65536).fill(120);
                     return new Response(new ReadableStream({ pull(c) { c.enqueue(chunk); } }));
                   }
-                  case 'gigantic': { // 64 GiB, each chunk made afresh: the CPU limit ends it long before
+                  case 'gigantic': { // 64 GiB, each chunk made afresh
                     let left = 1 << 20;
                     return new Response(new ReadableStream({ pull(c) {
                       if (left-- === 0) { c.close(); return; }
@@ -198,13 +198,15 @@ class HostileTenantTest {
     }
 
     @Test
-    void aGiganticResponseIsCutOffByTheCpuLimit() throws Exception {
+    void aGiganticResponseStreamsAsLongAsTheClientReads() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<Void> load = innocentLoad(stop, errors);
-        long read = readSome("gigantic", Long.MAX_VALUE);
-        assertTrue(read < (64L << 30), "the response was cut off (read " + read + " bytes)");
-        assertEquals("fresh", server.get("hostile.localhost", "/state").body(), "the isolate was discarded");
+        // Moving a body along is not charged to the request's CPU budget (on Workers it is the runtime's work): each
+        // run of the stream's pull stays far under the limit, so 32 MiB of a 64 GiB body go through, chunk by chunk.
+        assertEquals(32L << 20, readSome("gigantic", 32L << 20));
+        Thread.sleep(1000);
+        assertEquals("used", server.get("hostile.localhost", "/state").body(), "the stream stopped at the hang-up");
         stop.set(true);
         load.get();
         assertEquals(List.of(), errors, "the innocent tenant saw errors");

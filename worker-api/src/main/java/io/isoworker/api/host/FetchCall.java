@@ -24,6 +24,7 @@ public final class FetchCall implements OutboundListener {
     static final String ABANDONED = "The fetch() was cancelled: the request it was made for has finished.";
 
     private final GuestEntry entry;
+    private final GuestEntry bodyEntry;
     private final FetchHost host;
     private final HttpRequestHead owner;
     private final Value onHead;
@@ -33,8 +34,9 @@ public final class FetchCall implements OutboundListener {
     private OutboundCall call = OutboundCall.CLOSED;
     private boolean over;
 
-    FetchCall(GuestEntry entry, Value listener, FetchHost host, HttpRequestHead owner) {
-        this.entry = entry;
+    FetchCall(IsolateServices services, Value listener, FetchHost host, HttpRequestHead owner) {
+        this.entry = services.entry();
+        this.bodyEntry = services.bodyEntry();
         this.host = host;
         this.owner = owner;
         this.onHead = listener.getMember("head");
@@ -73,7 +75,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onData(byte[] chunk) {
-        entry.enter(() -> {
+        bodyEntry.enter(() -> {
             if (!over) {
                 onData.executeVoid(ByteBuffer.wrap(chunk));
             }

@@ -76,7 +76,7 @@ public final class FetchHost {
             bytes = new byte[(int) body.getBufferSize()];
             body.readBuffer(0, bytes, 0, bytes.length);
         }
-        FetchCall call = new FetchCall(bridge.services().entry(), listener, this, owner);
+        FetchCall call = new FetchCall(bridge.services(), listener, this, owner);
         if (owner != null) {
             open.computeIfAbsent(owner, k -> new ArrayList<>(2)).add(call);
         }

@@ -17,6 +17,14 @@ public interface IsolateServices {
      */
     GuestEntry entry();
 
+    /**
+     * Like {@link #entry}, for the chunks of a streamed body (a fetch response's, a request's): each run of guest code
+     * it starts gets the CPU limit for itself instead of counting towards the invocation's, since on Workers moving a
+     * body along is the runtime's work, not the script's. A stream still goes on only as long as each run stays
+     * within the limit.
+     */
+    GuestEntry bodyEntry();
+
     /** After {@code delayMillis}, calls the prelude's timer dispatcher with {@code id} on the isolate's thread. */
     void setTimer(int id, long delayMillis);
 

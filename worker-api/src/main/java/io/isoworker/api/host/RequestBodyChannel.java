@@ -33,7 +33,7 @@ public final class RequestBodyChannel implements RequestBodySource.Receiver {
         this.onEnd = onEnd;
         this.onError = onError;
         IsolateServices services = host.services();
-        this.entry = services == null ? null : services.entry();
+        this.entry = services == null ? null : services.bodyEntry();
         source.open(this);
     }
 
