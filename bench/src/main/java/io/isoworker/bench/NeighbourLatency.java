@@ -118,7 +118,7 @@ public final class NeighbourLatency {
                   --rate N                 innocent requests per second, open loop (default 200)
                   --attacks a,b,...        attacks to run, in this order (default all: %s)
                   --out FILE               also write the markdown table to FILE
-                  --warmup N               seconds of warm-up, innocent alone at 10x the rate (default 20)
+                  --warmup N               seconds of warm-up, innocent alone at 10x the rate (default 60)
                   --connections N          innocent keep-alive connections (default 4)
                   --attackers N            attacker connections, each sending its attack back to back (default 1)
                   --response-timeout-ms N  the server's response-timeout-ms (default 2000; the server's own is 30000)
@@ -126,7 +126,7 @@ public final class NeighbourLatency {
 
         static Options parse(String[] args) {
             int seconds = 10;
-            int warmup = 20;
+            int warmup = 60;
             int rate = 200;
             int connections = 4;
             int attackers = 1;
