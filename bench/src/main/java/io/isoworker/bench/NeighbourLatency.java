@@ -124,6 +124,7 @@ public final class NeighbourLatency {
                   --response-timeout-ms N  the server's response-timeout-ms (default 2000; the server's own is 30000)
                 """.formatted(ATTACKS.stream().map(Attack::name).collect(Collectors.joining(",")));
 
+        /** The options of {@code args}; null when they ask for the usage. */
         static Options parse(String[] args) {
             int seconds = 10;
             int warmup = 60;
@@ -136,7 +137,7 @@ public final class NeighbourLatency {
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("-h") || name.equals("--help")) {
-                    throw new IllegalArgumentException("");
+                    return null;
                 }
                 if (i + 1 == args.length) {
                     throw new IllegalArgumentException("option " + name + " needs a value");
@@ -192,11 +193,13 @@ public final class NeighbourLatency {
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("bench/neighbours: " + e.getMessage());
-            }
+            System.err.println("bench/neighbours: " + e.getMessage());
             System.err.print(Options.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(Options.USAGE);
             return;
         }
         // The server's defaults (cpu-ms, memory-mb, one event loop per core), but a shorter wall-clock limit.
