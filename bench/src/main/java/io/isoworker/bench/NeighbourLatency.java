@@ -119,7 +119,7 @@ public final class NeighbourLatency {
                   --attacks a,b,...        attacks to run, in this order (default all: %s)
                   --out FILE               also write the markdown table to FILE
                   --warmup N               seconds of warm-up, innocent alone at 10x the rate (default 60)
-                  --connections N          innocent keep-alive connections (default 4)
+                  --connections N          innocent keep-alive connections (default 32)
                   --attackers N            attacker connections, each sending its attack back to back (default 1)
                   --response-timeout-ms N  the server's response-timeout-ms (default 2000; the server's own is 30000)
                 """.formatted(ATTACKS.stream().map(Attack::name).collect(Collectors.joining(",")));
@@ -129,7 +129,7 @@ public final class NeighbourLatency {
             int seconds = 10;
             int warmup = 60;
             int rate = 200;
-            int connections = 4;
+            int connections = 32;
             int attackers = 1;
             long responseTimeout = 2000;
             List<Attack> attacks = ATTACKS;
@@ -284,8 +284,9 @@ public final class NeighbourLatency {
             throws IOException {
         Phase phase = new Phase(name, attack, result, outcomes);
         phases.add(phase);
-        LOG.info("{}: {} requests, {} errors, p50 {} ms, p99 {} ms, max {} ms{}{}", name, result.requests(),
-                result.errors(), millis(result.percentile(50)), millis(result.percentile(99)), millis(result.max()),
+        LOG.info("{}: {} requests, {} errors, p50 {} ms, p99 {} ms, max {} ms, {} sent late{}{}", name,
+                result.requests(), result.errors(), millis(result.percentile(50)), millis(result.percentile(99)),
+                millis(result.max()), result.lateSends(),
                 outcomes.isEmpty() ? "" : "; attacker: " + outcomes(outcomes),
                 result.errorSamples().isEmpty() ? "" : "; innocent errors: " + result.errorSamples());
         // The table so far, after every phase: an attack that takes the server down leaves the rows before it.
@@ -301,8 +302,9 @@ public final class NeighbourLatency {
     private String table() {
         long baselineP99 = phases.size() > 1 ? phases.get(1).innocent().percentile(99) : 0;
         StringBuilder t = new StringBuilder();
-        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 | attacker got |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 | sent late | "
+                + "attacker got |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (int i = 0; i < phases.size(); i++) {
             Phase p = phases.get(i);
             OpenLoopLoad.Result r = p.innocent();
@@ -315,6 +317,7 @@ public final class NeighbourLatency {
                     .append(" | ").append(millis(r.percentile(99)))
                     .append(" | ").append(millis(r.max()))
                     .append(" | ").append(ratio)
+                    .append(" | ").append(r.lateSends())
                     .append(" | ").append(outcomes(p.attackerOutcomes()).replace("|", "\\|"))
                     .append(" |\n");
         }
@@ -344,7 +347,8 @@ public final class NeighbourLatency {
                 Noisy-neighbour latency, %s
                 - server: %d event loop(s) (default: one per core; %d cores), cpu-ms %d, memory-mb %d, \
                 response-timeout-ms %d, %d pre-warmed contexts, JVM max heap %d MiB (%s)
-                - innocent: %d requests/s open loop over %d keep-alive connection(s), latency from each request's due time
+                - innocent: %d requests/s open loop over %d keep-alive connection(s), latency from each request's due time; \
+                "sent late": requests sent over 1 ms after they were due because every connection was busy
                 - phases: %d s warm-up, then %d s each; %d attacker connection(s) per attack, back to back
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), config.eventLoops(),
                 Runtime.getRuntime().availableProcessors(), isolates.requestCpuLimit().toMillis(),

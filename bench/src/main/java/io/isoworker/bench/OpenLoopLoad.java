@@ -10,16 +10,22 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
- * Open-loop load at a fixed rate over a few keep-alive connections, for {@link NeighbourLatency}. Request {@code i} of
- * a phase is due at {@code start + i / rate}; each connection's thread takes the next due request, waits until it is
- * due, sends it and reads the answer. A request's latency runs from the time it was due, not from the time it was
- * sent, so that a stall of the server counts for every request that should have gone out meanwhile (no coordinated
- * omission): when every connection is busy, due requests wait, and their wait is part of their latency.
+ * Open-loop load at a fixed rate over keep-alive connections, for {@link NeighbourLatency}. Request {@code i} of a
+ * phase is due at {@code start + i / rate}; each connection's thread takes the next request, waits until it is due,
+ * sends it and reads the answer. A request's latency runs from the time it was due, not from the time it was sent, so
+ * that a stall of the server counts for every request that should have gone out meanwhile (no coordinated omission):
+ * when every connection is busy, due requests wait, and their wait is part of their latency. HTTP/1.1 has one request
+ * in flight per connection, so there should be more connections than requests due during the longest stall (rate x
+ * stall); {@link Result#lateSends} tells when there were not.
  */
 final class OpenLoopLoad {
 
-    /** One phase's figures: every request's latency in nanoseconds and the errors. */
-    record Result(long[] sortedLatencies, int errors, List<String> errorSamples) {
+    /**
+     * One phase's figures: every request's latency in nanoseconds, the errors, and how many requests were sent more
+     * than {@link #LATE_SEND} after they were due because every connection was busy (when there are many, the
+     * client's connection count shaped the latencies; use more connections).
+     */
+    record Result(long[] sortedLatencies, int errors, List<String> errorSamples, int lateSends) {
 
         int requests() {
             return sortedLatencies.length;
@@ -40,6 +46,9 @@ final class OpenLoopLoad {
     }
 
     private static final int MAX_ERROR_SAMPLES = 5;
+
+    /** A request sent this much after it was due waited for a free connection (a thread wakes within ~0.1 ms). */
+    static final long LATE_SEND = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int port;
     private final byte[] request;
@@ -75,6 +84,7 @@ final class OpenLoopLoad {
         Arrays.fill(latencies, -1);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger lateSends = new AtomicInteger();
         List<String> samples = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < connections.length; c++) {
@@ -83,8 +93,12 @@ final class OpenLoopLoad {
                 for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                     long due = start + i * interval;
                     waitUntil(due);
-                    if (dropLate && System.nanoTime() > end) {
+                    long sent = System.nanoTime();
+                    if (dropLate && sent > end) {
                         return;
+                    }
+                    if (sent - due > LATE_SEND) {
+                        lateSends.incrementAndGet();
                     }
                     String error = send(slot);
                     latencies[i] = System.nanoTime() - due;
@@ -103,7 +117,7 @@ final class OpenLoopLoad {
             t.join();
         }
         long[] sent = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        return new Result(sent, errors.get(), List.copyOf(samples));
+        return new Result(sent, errors.get(), List.copyOf(samples), lateSends.get());
     }
 
     private static void waitUntil(long due) {
