@@ -90,7 +90,8 @@ final class BenchServer implements AutoCloseable {
                     config.isolates().prewarmedContexts());
             if (!isolates.engine().optimizing() && !Boolean.getBoolean(ALLOW_INTERPRETED)) {
                 throw new IllegalStateException("GraalJS runs interpreted ('" + isolates.engine().implementationName()
-                        + "'): run the benchmarks with bench/run, which passes the JVMCI flags and runtime/target/jit "
+                        + "'): run the benchmarks with bench/run or bench/neighbours, which pass the JVMCI flags and "
+                        + "runtime/target/jit "
                         + "(or set -D" + ALLOW_INTERPRETED + "=true to measure the interpreter on purpose)");
             }
             LoopbackHttpClient admin = new LoopbackHttpClient(server.adminPort());
