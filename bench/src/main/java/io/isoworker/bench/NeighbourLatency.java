@@ -284,9 +284,9 @@ public final class NeighbourLatency {
             throws IOException {
         Phase phase = new Phase(name, attack, result, outcomes);
         phases.add(phase);
-        LOG.info("{}: {} requests, {} errors, p50 {} ms, p99 {} ms, max {} ms, {} sent late{}{}", name,
+        LOG.info("{}: {} requests, {} errors, p50 {} ms, p99 {} ms, max {} ms, {} found no free connection{}{}", name,
                 result.requests(), result.errors(), millis(result.percentile(50)), millis(result.percentile(99)),
-                millis(result.max()), result.lateSends(),
+                millis(result.max()), result.noFreeConnection(),
                 outcomes.isEmpty() ? "" : "; attacker: " + outcomes(outcomes),
                 result.errorSamples().isEmpty() ? "" : "; innocent errors: " + result.errorSamples());
         // The table so far, after every phase: an attack that takes the server down leaves the rows before it.
@@ -302,7 +302,7 @@ public final class NeighbourLatency {
     private String table() {
         long baselineP99 = phases.size() > 1 ? phases.get(1).innocent().percentile(99) : 0;
         StringBuilder t = new StringBuilder();
-        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 | sent late | "
+        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 | no free connection | "
                 + "attacker got |\n");
         t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (int i = 0; i < phases.size(); i++) {
@@ -317,7 +317,7 @@ public final class NeighbourLatency {
                     .append(" | ").append(millis(r.percentile(99)))
                     .append(" | ").append(millis(r.max()))
                     .append(" | ").append(ratio)
-                    .append(" | ").append(r.lateSends())
+                    .append(" | ").append(r.noFreeConnection())
                     .append(" | ").append(outcomes(p.attackerOutcomes()).replace("|", "\\|"))
                     .append(" |\n");
         }
@@ -348,7 +348,7 @@ public final class NeighbourLatency {
                 - server: %d event loop(s) (default: one per core; %d cores), cpu-ms %d, memory-mb %d, \
                 response-timeout-ms %d, %d pre-warmed contexts, JVM max heap %d MiB (%s)
                 - innocent: %d requests/s open loop over %d keep-alive connection(s), latency from each request's due time; \
-                "sent late": requests sent over 1 ms after they were due because every connection was busy
+                "no free connection": requests due while every connection was busy (their wait counts in their latency)
                 - phases: %d s warm-up, then %d s each; %d attacker connection(s) per attack, back to back
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), config.eventLoops(),
                 Runtime.getRuntime().availableProcessors(), isolates.requestCpuLimit().toMillis(),

@@ -16,16 +16,16 @@ import java.util.function.Predicate;
  * that a stall of the server counts for every request that should have gone out meanwhile (no coordinated omission):
  * when every connection is busy, due requests wait, and their wait is part of their latency. HTTP/1.1 has one request
  * in flight per connection, so there should be more connections than requests due during the longest stall (rate x
- * stall); {@link Result#lateSends} tells when there were not.
+ * stall); {@link Result#noFreeConnection} tells when there were not.
  */
 final class OpenLoopLoad {
 
     /**
-     * One phase's figures: every request's latency in nanoseconds, the errors, and how many requests were sent more
-     * than {@link #LATE_SEND} after they were due because every connection was busy (when there are many, the
-     * client's connection count shaped the latencies; use more connections).
+     * One phase's figures: every request's latency in nanoseconds, the errors, and how many requests found every
+     * connection busy when they were due (no thread free to take them until over {@link #LATE} later; when there are
+     * many, the client's connection count shaped the latencies: use more connections).
      */
-    record Result(long[] sortedLatencies, int errors, List<String> errorSamples, int lateSends) {
+    record Result(long[] sortedLatencies, int errors, List<String> errorSamples, int noFreeConnection) {
 
         int requests() {
             return sortedLatencies.length;
@@ -47,8 +47,8 @@ final class OpenLoopLoad {
 
     private static final int MAX_ERROR_SAMPLES = 5;
 
-    /** A request sent this much after it was due waited for a free connection (a thread wakes within ~0.1 ms). */
-    static final long LATE_SEND = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A request taken by a thread this much after it was due had no free connection at its due time. */
+    static final long LATE = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int port;
     private final byte[] request;
@@ -84,7 +84,7 @@ final class OpenLoopLoad {
         Arrays.fill(latencies, -1);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        AtomicInteger lateSends = new AtomicInteger();
+        AtomicInteger noFreeConnection = new AtomicInteger();
         List<String> samples = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < connections.length; c++) {
@@ -92,13 +92,12 @@ final class OpenLoopLoad {
             threads.add(Thread.ofPlatform().name("innocent-" + c).start(() -> {
                 for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                     long due = start + i * interval;
-                    waitUntil(due);
-                    long sent = System.nanoTime();
-                    if (dropLate && sent > end) {
-                        return;
+                    if (System.nanoTime() - due > LATE) {
+                        noFreeConnection.incrementAndGet();
                     }
-                    if (sent - due > LATE_SEND) {
-                        lateSends.incrementAndGet();
+                    waitUntil(due);
+                    if (dropLate && System.nanoTime() > end) {
+                        return;
                     }
                     String error = send(slot);
                     latencies[i] = System.nanoTime() - due;
@@ -117,7 +116,7 @@ final class OpenLoopLoad {
             t.join();
         }
         long[] sent = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        return new Result(sent, errors.get(), List.copyOf(samples), lateSends.get());
+        return new Result(sent, errors.get(), List.copyOf(samples), noFreeConnection.get());
     }
 
     private static void waitUntil(long due) {
