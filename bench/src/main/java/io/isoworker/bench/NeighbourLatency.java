@@ -41,7 +41,10 @@ public final class NeighbourLatency {
             };
             """;
 
-    /** The attacks of HostileTenantTest, and the slow leak, the hang, the endless body and the gigantic body. */
+    /**
+     * The attacks of HostileTenantTest, and the slow leak, the hang, the endless body and the gigantic body.
+     * {@code LEAK_CAP_MIB} is replaced by half the JVM's maximum heap.
+     */
     private static final String HOSTILE = """
             let state = 'fresh';
             const leaked = [];
@@ -67,7 +70,10 @@ public final class NeighbourLatency {
                     return new Response('no error?');
                   }
                   case 'regex': return new Response(String(/^(a+)+$/.test('a'.repeat(40) + 'b')));
-                  case 'leak': leaked.push(new Uint8Array(1 << 20).fill(1)); return new Response('kept ' + leaked.length + ' MiB');
+                  case 'leak': // up to a cap: past the JVM's heap, the whole server (and the benchmark) would fail
+                    if (leaked.length >= LEAK_CAP_MIB) return new Response('kept ' + leaked.length + ' MiB, at the cap');
+                    leaked.push(new Uint8Array(1 << 20).fill(1));
+                    return new Response('kept ' + leaked.length + ' MiB');
                   case 'hang': return new Promise(() => {});
                   case 'endless': return new Response(new ReadableStream({ pull(c) { c.enqueue(chunk); } }));
                   case 'giant': {
@@ -106,7 +112,7 @@ public final class NeighbourLatency {
             new Attack("hang", "a promise that never settles", MIB),
             new Attack("endless", "a body that never ends (the attacker reads 1 MiB and closes)", MIB),
             new Attack("giant", "a 1 GiB streamed body, read to the end", Long.MAX_VALUE),
-            new Attack("leak", "1 MiB more kept in module state per request", MIB));
+            new Attack("leak", "1 MiB more kept in module state per request (up to half the heap)", MIB));
 
     /** The command line's settings. */
     record Options(int seconds, int warmupSeconds, int rate, int connections, int attackers, long responseTimeoutMs,
@@ -214,17 +220,19 @@ public final class NeighbourLatency {
     private final Options options;
     private final List<Phase> phases = new ArrayList<>();
     private final String settings;
+    private final String hostile;
 
     private NeighbourLatency(BenchServer server, Options options) {
         this.server = server;
         this.options = options;
         this.settings = settings(server.config(), options);
+        this.hostile = HOSTILE.replace("LEAK_CAP_MIB", Long.toString(Runtime.getRuntime().maxMemory() / MIB / 2));
     }
 
     private void run() throws Exception {
         System.out.println(settings);
         server.deploy("innocent", INNOCENT);
-        server.deploy("hostile", HOSTILE);
+        server.deploy("hostile", hostile);
         byte[] innocentRequest = LoopbackHttpClient.get(BenchServer.host("innocent"), "/hello?q=neighbour");
         // The innocent connections are opened first, so that Vert.x spreads them over every event loop.
         OpenLoopLoad innocent = new OpenLoopLoad(server.server().port(), innocentRequest,
@@ -237,13 +245,13 @@ public final class NeighbourLatency {
             LOG.info("baseline: {} s at {} requests/s", options.seconds(), options.rate());
             record("baseline", "", innocent.run(options.rate(), options.seconds(), false), Map.of());
             for (Attack attack : options.attacks()) {
-                server.deploy("hostile", HOSTILE); // a fresh isolate: what one attack left behind goes with the old one
+                server.deploy("hostile", hostile); // a fresh isolate: what one attack left behind goes with the old one
                 betweenPhases();
                 LOG.info("attack {}: {} s, {} attacker connection(s)", attack.name(), options.seconds(),
                         options.attackers());
                 runAttackPhase(innocent, attack);
             }
-            server.deploy("hostile", HOSTILE);
+            server.deploy("hostile", hostile);
             betweenPhases();
             record("after (innocent alone again)", "", innocent.run(options.rate(), options.seconds(), false), Map.of());
         } finally {
@@ -425,7 +433,7 @@ public final class NeighbourLatency {
             } else {
                 String text = o.firstLine().replaceAll(" \\(request [^)]*\\)\\.?$", "").strip();
                 if (text.startsWith("kept ")) {
-                    text = "kept N MiB"; // the leak's answer counts up
+                    text = text.endsWith("at the cap") ? "kept N MiB, at the cap" : "kept N MiB"; // counts up
                 }
                 if (!text.isEmpty()) {
                     label.append(" \"").append(text.length() > 50 ? text.substring(0, 50) + "..." : text).append('"');
