@@ -143,7 +143,7 @@ final class AttackClient implements AutoCloseable {
             return bytes >= max;
         }
 
-        /** Reads {@code length} bytes (or to the end of the stream when it is {@link Long#MAX_VALUE}), at most the cap. */
+        /** Reads {@code length} bytes (to the end of the stream for {@link Long#MAX_VALUE}), at most the cap. */
         void read(long length) throws IOException {
             long want = Math.min(length, max - bytes);
             while (want > 0) {

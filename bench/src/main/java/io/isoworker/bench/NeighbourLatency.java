@@ -71,7 +71,7 @@ public final class NeighbourLatency {
                   }
                   case 'regex': return new Response(String(/^(a+)+$/.test('a'.repeat(40) + 'b')));
                   case 'leak': // up to a cap: past the JVM's heap, the whole server (and the benchmark) would fail
-                    if (leaked.length >= LEAK_CAP_MIB) return new Response('kept ' + leaked.length + ' MiB, at the cap');
+                    if (leaked.length >= LEAK_CAP_MIB) return new Response(`kept ${leaked.length} MiB, at the cap`);
                     leaked.push(new Uint8Array(1 << 20).fill(1));
                     return new Response('kept ' + leaked.length + ' MiB');
                   case 'hang': return new Promise(() => {});
@@ -239,13 +239,14 @@ public final class NeighbourLatency {
                 c -> c.status() == 200 && c.bodyText().startsWith("{\"ok\":true"), options.connections());
         try {
             LOG.info("warm-up: {} s at {} requests/s", options.warmupSeconds(), options.rate() * 10);
-            record("warm-up (10x rate, not compared)", "", innocent.run(options.rate() * 10, options.warmupSeconds(), true),
-                    Map.of());
+            OpenLoopLoad.Result warmUp = innocent.run(options.rate() * 10, options.warmupSeconds(), true);
+            record("warm-up (10x rate, not compared)", "", warmUp, Map.of());
             betweenPhases();
             LOG.info("baseline: {} s at {} requests/s", options.seconds(), options.rate());
             record("baseline", "", innocent.run(options.rate(), options.seconds(), false), Map.of());
             for (Attack attack : options.attacks()) {
-                server.deploy("hostile", hostile); // a fresh isolate: what one attack left behind goes with the old one
+                // A fresh isolate: what one attack left behind goes with the old version.
+                server.deploy("hostile", hostile);
                 betweenPhases();
                 LOG.info("attack {}: {} s, {} attacker connection(s)", attack.name(), options.seconds(),
                         options.attackers());
@@ -253,7 +254,8 @@ public final class NeighbourLatency {
             }
             server.deploy("hostile", hostile);
             betweenPhases();
-            record("after (innocent alone again)", "", innocent.run(options.rate(), options.seconds(), false), Map.of());
+            OpenLoopLoad.Result after = innocent.run(options.rate(), options.seconds(), false);
+            record("after (innocent alone again)", "", after, Map.of());
         } finally {
             innocent.close();
         }
@@ -310,13 +312,14 @@ public final class NeighbourLatency {
     private String table() {
         long baselineP99 = phases.size() > 1 ? phases.get(1).innocent().percentile(99) : 0;
         StringBuilder t = new StringBuilder();
-        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 | no free connection | "
-                + "attacker got |\n");
+        t.append("| phase | innocent requests | errors | p50 ms | p99 ms | max ms | p99 / baseline p99 "
+                + "| no free connection | attacker got |\n");
         t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (int i = 0; i < phases.size(); i++) {
             Phase p = phases.get(i);
             OpenLoopLoad.Result r = p.innocent();
-            String ratio = i == 0 || baselineP99 == 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) r.percentile(99) / baselineP99);
+            String ratio = i == 0 || baselineP99 == 0 ? ""
+                    : String.format(Locale.ROOT, "%.2f", (double) r.percentile(99) / baselineP99);
             String name = p.attack().isEmpty() ? p.name() : "`" + p.name() + "`: " + p.attack();
             t.append("| ").append(name)
                     .append(" | ").append(r.requests())
@@ -355,7 +358,8 @@ public final class NeighbourLatency {
                 Noisy-neighbour latency, %s
                 - server: %d event loop(s) (default: one per core; %d cores), cpu-ms %d, memory-mb %d, \
                 response-timeout-ms %d, %d pre-warmed contexts, JVM max heap %d MiB (%s)
-                - innocent: %d requests/s open loop over %d keep-alive connection(s), latency from each request's due time; \
+                - innocent: %d requests/s open loop over %d keep-alive connection(s), latency from each request's \
+                due time; \
                 "no free connection": requests due while every connection was busy (their wait counts in their latency)
                 - phases: %d s warm-up, then %d s each; %d attacker connection(s) per attack, back to back
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), config.eventLoops(),
