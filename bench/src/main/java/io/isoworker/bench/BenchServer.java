@@ -20,8 +20,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A real isoworker server started in the benchmark's JVM, as {@code isoworker serve} starts it: traffic and admin
- * listeners on free loopback ports, one event loop, scripts kept in a temporary data folder that {@link #close}
- * deletes. Scripts are uploaded through the admin HTTP API, like a user would.
+ * listeners on free loopback ports, one event loop unless a flag says otherwise, scripts kept in a temporary data
+ * folder that {@link #close} deletes. Scripts are uploaded through the admin HTTP API, like a user would.
  */
 final class BenchServer implements AutoCloseable {
 
@@ -34,11 +34,13 @@ final class BenchServer implements AutoCloseable {
     static final String ALLOW_INTERPRETED = "isoworker.bench.allowInterpreted";
 
     private final Path tempDir;
+    private final ServerConfig config;
     private final IsoworkerServer server;
     private final LoopbackHttpClient admin;
 
-    private BenchServer(Path tempDir, IsoworkerServer server, LoopbackHttpClient admin) {
+    private BenchServer(Path tempDir, ServerConfig config, IsoworkerServer server, LoopbackHttpClient admin) {
         this.tempDir = tempDir;
+        this.config = config;
         this.server = server;
         this.admin = admin;
     }
@@ -48,6 +50,15 @@ final class BenchServer implements AutoCloseable {
      * optimizing compiler, unless the system property {@value #ALLOW_INTERPRETED} is {@code true}.
      */
     static BenchServer start(int prewarmedContexts) throws Exception {
+        return start(Map.of("prewarmed-contexts", Integer.toString(prewarmedContexts)));
+    }
+
+    /**
+     * Starts a server with the benchmark's flags (loopback, free ports, one event loop, a temporary data folder) and
+     * {@code extraFlags} (server flag names without the dashes) over them, e.g. {@code "event-loops", "0"} for one
+     * event loop per core. Fails when GraalJS runs interpreted, as {@link #start(int)} does.
+     */
+    static BenchServer start(Map<String, String> extraFlags) throws Exception {
         Path dir = Files.createTempDirectory("isoworker-bench-");
         IsoworkerServer server = null;
         try {
@@ -62,26 +73,29 @@ final class BenchServer implements AutoCloseable {
                     "admin-port", List.of("0"),
                     "data-dir", List.of(dataDir.toString()),
                     "event-loops", List.of("1"),
-                    "admin-token", List.of(ADMIN_TOKEN),
-                    "prewarmed-contexts", List.of(Integer.toString(prewarmedContexts))));
+                    "admin-token", List.of(ADMIN_TOKEN)));
             // -Disoworker.bench.memory-mb=N (through BENCH_JVM_OPTS) sets the server's memory-mb, for A/B runs.
             String memory = System.getProperty("isoworker.bench.memory-mb");
             if (memory != null) {
                 flags.put("memory-mb", List.of(memory));
             }
-            server = IsoworkerServer.serve(ServerConfig.load(flags, Map.of()));
+            extraFlags.forEach((name, value) -> flags.put(name, List.of(value)));
+            ServerConfig config = ServerConfig.load(flags, Map.of());
+            server = IsoworkerServer.serve(config);
             IsolatePool isolates = server.isolates();
             LOG.info("benchmark server: GraalJS engine '{}' {} (optimizing compiler: {}), JVM {} {}, traffic port {}, "
-                    + "admin port {}, {} pre-warmed contexts", isolates.engine().implementationName(),
+                    + "admin port {}, {} event loop(s), {} pre-warmed contexts", isolates.engine().implementationName(),
                     isolates.engine().version(), isolates.engine().optimizing(), System.getProperty("java.vm.name"),
-                    System.getProperty("java.runtime.version"), server.port(), server.adminPort(), prewarmedContexts);
+                    System.getProperty("java.runtime.version"), server.port(), server.adminPort(), config.eventLoops(),
+                    config.isolates().prewarmedContexts());
             if (!isolates.engine().optimizing() && !Boolean.getBoolean(ALLOW_INTERPRETED)) {
                 throw new IllegalStateException("GraalJS runs interpreted ('" + isolates.engine().implementationName()
-                        + "'): run the benchmarks with bench/run, which passes the JVMCI flags and runtime/target/jit "
+                        + "'): run the benchmarks with bench/run or bench/neighbours, which pass the JVMCI flags and "
+                        + "runtime/target/jit "
                         + "(or set -D" + ALLOW_INTERPRETED + "=true to measure the interpreter on purpose)");
             }
             LoopbackHttpClient admin = new LoopbackHttpClient(server.adminPort());
-            return new BenchServer(dir, server, admin);
+            return new BenchServer(dir, config, server, admin);
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
@@ -89,6 +103,11 @@ final class BenchServer implements AutoCloseable {
             deleteTree(dir);
             throw e;
         }
+    }
+
+    /** The settings the server was started with. */
+    ServerConfig config() {
+        return config;
     }
 
     IsoworkerServer server() {

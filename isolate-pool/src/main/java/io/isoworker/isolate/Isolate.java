@@ -1,7 +1,6 @@
 package io.isoworker.isolate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -15,13 +14,14 @@ import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isoworker.api.host.GuestEntry;
 import io.isoworker.api.host.IsolateServices;
 import io.isoworker.api.host.ResponseBridge;
 import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.ResponseSink;
 
 /**
- * One version of one worker loaded in one context, used by one owner thread (an event loop). Module-level state
+ * One version of one worker loaded in one context, used by one owner thread (a guest thread). Module-level state
  * lives as long as the isolate, across requests, as on Workers.
  *
  * <p>Every method except {@link #retire} must be called on the owner thread. Entering guest code arms the
@@ -45,7 +45,7 @@ public final class Isolate {
     private final Executor owner;
     private final ScheduledExecutorService timerClock;
     private final Value fireTimer;
-    private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
+    private final GuestTimers<Invocation> timers;
     private int background;
     private final List<TrackedSink> inFlight = new ArrayList<>();
     /** Requests whose response finished while waitUntil work was pending: their fetches end with that work. */
@@ -55,11 +55,21 @@ public final class Isolate {
             new java.util.concurrent.atomic.AtomicReference<>();
     private final long memoryBudgetBytes;
     private final long responseTimeoutMillis;
+    private final long waitUntilMillis;
     private boolean retired;
-    private boolean closed;
+    /** Written on the owner thread; read by the pool on other threads to pick a thread for a request. */
+    private volatile boolean closed;
+    /** Bytes guest code allocated in this isolate since it loaded; the heap guard recycles the largest first. */
+    private volatile long allocatedBytes;
+    /** The invocation whose guest code runs now, or null between entries. */
+    private Invocation current;
+    /** When the running entry began: the guest's clock stands still at that time until it returns. */
+    private long entryStartNanos;
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
-            long memoryBudgetBytes, long responseTimeoutMillis, Executor owner, ScheduledExecutorService timerClock) {
+            long memoryBudgetBytes, long responseTimeoutMillis, long waitUntilMillis, Executor owner,
+            ScheduledExecutorService timerClock) {
+        this.waitUntilMillis = waitUntilMillis;
         this.memoryBudgetBytes = memoryBudgetBytes;
         this.responseTimeoutMillis = responseTimeoutMillis;
         this.bundle = bundle;
@@ -71,11 +81,18 @@ public final class Isolate {
         this.requestBudgetNanos = requestBudgetNanos;
         this.owner = owner;
         this.timerClock = timerClock;
+        this.timers = new GuestTimers<>(timerClock, this::onOwner,
+                (id, invocation) -> enter(invocation, true, () -> fireTimer.executeVoid(id)));
         ctx.host.bind(new Services());
     }
 
     public WorkerBundle bundle() {
         return bundle;
+    }
+
+    /** Bytes guest code allocated in this isolate since it loaded. Any thread. */
+    long allocatedBytes() {
+        return allocatedBytes;
     }
 
     /** False once the isolate was cancelled or closed; the pool then loads a fresh one. */
@@ -93,18 +110,30 @@ public final class Isolate {
         inFlight.add(tracked);
         tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
                 TimeUnit.MILLISECONDS);
-        ResponseBridge bridge = new ResponseBridge(tracked, this::enter);
-        enter(() -> dispatchFetch.executeVoid(worker, request, bridge));
+        Invocation invocation = new Invocation(request, tracked);
+        ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
+        enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
     }
 
-    /** Runs {@code callback} in the guest under the request CPU budget. Owner thread only. */
-    void enter(Runnable callback) {
-        if (closed) {
+    /**
+     * Runs {@code callback} in the guest for {@code invocation}, with the allocation budget of one entry. When
+     * {@code charged}, the watchdog is armed with what is left of the invocation's CPU budget and the CPU used is
+     * added to it; otherwise (moving a streamed body along) the entry gets the whole budget for itself. Owner thread
+     * only.
+     */
+    private void enter(Invocation invocation, boolean charged, Runnable callback) {
+        if (closed || invocation.cancelled) {
             return;
         }
         Watchdog.Slot slot = watchdog.slot();
-        slot.arm(requestBudgetNanos, memoryBudgetBytes, this::cancelForLimit);
-        ctx.host.advanceClock();
+        long budget = charged ? Math.max(0, requestBudgetNanos - invocation.cpuNanos) : requestBudgetNanos;
+        boolean outermost = slot.arm(budget, memoryBudgetBytes, overrun -> cancelForLimit(overrun, invocation));
+        Invocation outer = current;
+        current = invocation;
+        if (outermost) {
+            entryStartNanos = System.nanoTime();
+            ctx.host.advanceClock();
+        }
         try {
             callback.run();
         } catch (PolyglotException e) {
@@ -118,16 +147,23 @@ public final class Isolate {
             // the context was closed under us (cancelled between two entries)
             die(exceeded.get() != null ? exceededMessage() : "Internal error");
         } finally {
+            current = outer;
+            if (outermost) {
+                if (charged) {
+                    invocation.cpuNanos += slot.usedNanos();
+                }
+                allocatedBytes += slot.allocatedBytes();
+            }
             slot.disarm();
         }
     }
 
-    private void cancelForLimit(Watchdog.Overrun overrun) {
+    private void cancelForLimit(Watchdog.Overrun overrun, Invocation invocation) {
         if (exceeded.compareAndSet(null, overrun.limit())) {
             if (overrun.limit() == Watchdog.Limit.CPU) {
-                LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms (used {} ms): cancelling its "
-                        + "isolate", bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000,
-                        overrun.used() / 1_000_000);
+                LOG.warn("script {} (version {}) exceeded its CPU time limit of {} ms (used {} ms by {}): cancelling "
+                        + "its isolate", bundle.scriptName(), bundle.versionId(), requestBudgetNanos / 1_000_000,
+                        (invocation.cpuNanos + overrun.used()) / 1_000_000, invocation.describe());
             } else {
                 LOG.warn("script {} (version {}) exceeded its memory limit of {} MiB allocated in one entry into the "
                         + "guest (allocated {} MiB): cancelling its isolate", bundle.scriptName(), bundle.versionId(),
@@ -185,10 +221,7 @@ public final class Isolate {
     }
 
     private void cancelTimers() {
-        for (ScheduledFuture<?> t : timers.values()) {
-            t.cancel(false);
-        }
-        timers.clear();
+        timers.clearAll();
     }
 
     /** Runs on the owner thread whatever thread it is called from. */
@@ -200,11 +233,47 @@ public final class Isolate {
         }
     }
 
-    /** The services the context's host objects use; every method but {@link #reenter} runs on the owner thread. */
+    /** The invocation whose code runs now; one with nothing charged yet when none does. Owner thread only. */
+    private Invocation currentInvocation() {
+        return current != null ? current : new Invocation(null, null);
+    }
+
+    /**
+     * One incoming request and the work it started (continuations, timers, {@code waitUntil} work): what CPU time is
+     * charged to. Guest code that runs for it, whatever starts that run, counts towards its CPU budget.
+     */
+    private final class Invocation {
+        final HttpRequestHead request;
+        final TrackedSink response;
+        /** Re-enters the guest for this invocation, from any thread. */
+        final GuestEntry entry = callback -> onOwner(() -> enter(this, true, callback));
+        /** The same for moving a streamed body along: each such entry gets the CPU budget for itself. */
+        final GuestEntry bodyEntry = callback -> onOwner(() -> enter(this, false, callback));
+        /** CPU time charged so far. Owner thread only (the watchdog's cancel thread reads it for its log line). */
+        long cpuNanos;
+        /** Its waitUntil work was abandoned after its response: whatever it still has pending is dropped. */
+        boolean cancelled;
+
+        Invocation(HttpRequestHead request, TrackedSink response) {
+            this.request = request;
+            this.response = response;
+        }
+
+        String describe() {
+            return request == null ? "background work" : request.method() + " " + request.url();
+        }
+    }
+
+    /** The services the context's host objects use; every method runs on the owner thread. */
     private final class Services implements IsolateServices {
         @Override
-        public void reenter(Runnable callback) {
-            onOwner(() -> enter(callback));
+        public GuestEntry entry() {
+            return currentInvocation().entry;
+        }
+
+        @Override
+        public GuestEntry bodyEntry() {
+            return currentInvocation().bodyEntry;
         }
 
         @Override
@@ -212,22 +281,12 @@ public final class Isolate {
             if (closed) {
                 return;
             }
-            ScheduledFuture<?> previous = timers.put(id, timerClock.schedule(() -> onOwner(() -> {
-                if (timers.remove(id) != null) {
-                    enter(() -> fireTimer.executeVoid(id));
-                }
-            }), delayMillis, TimeUnit.MILLISECONDS));
-            if (previous != null) {
-                previous.cancel(false);
-            }
+            timers.set(id, entryStartNanos, delayMillis, currentInvocation());
         }
 
         @Override
         public void clearTimer(int id) {
-            ScheduledFuture<?> t = timers.remove(id);
-            if (t != null) {
-                t.cancel(false);
-            }
+            timers.clear(id);
         }
 
         @Override
@@ -247,6 +306,23 @@ public final class Isolate {
                 finishedDuringBackground.clear();
             }
             closeIfIdle();
+        }
+
+        @Override
+        public long waitUntilLimitMillis() {
+            return waitUntilMillis;
+        }
+
+        @Override
+        public void backgroundAbandoned() {
+            Invocation invocation = current;
+            if (invocation == null || invocation.request == null || !invocation.response.done) {
+                return; // the response still streams: its work goes on under the CPU limit
+            }
+            LOG.warn("script {} (version {}): waitUntil work of {} ran past its limit of {} ms; cancelling what it has "
+                    + "pending", bundle.scriptName(), bundle.versionId(), invocation.describe(), waitUntilMillis);
+            invocation.cancelled = true;
+            ctx.host.fetch().requestFinished(invocation.request);
         }
     }
 

@@ -3,9 +3,12 @@ package io.isoworker.isolate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
@@ -23,8 +26,8 @@ import io.isoworker.api.http.ResponseSink;
 import io.isoworker.kv.KvStore;
 
 /**
- * The isolate pool: the shared engine, the pre-warmed blank contexts, and the loaded isolates, one per worker version
- * and owner thread (event loop), kept in a Caffeine cache that closes idle ones (scale to zero) and the least recently
+ * The isolate pool: the shared engine, the pre-warmed blank contexts, the threads that run guest code, and the loaded
+ * isolates, one per worker version and guest thread, kept in a Caffeine cache that closes idle ones (scale to zero) and the least recently
  * used beyond its maximum.
  */
 public final class IsolatePool implements AutoCloseable {
@@ -38,6 +41,11 @@ public final class IsolatePool implements AutoCloseable {
     private final IsolateEngine engine;
     private final Watchdog watchdog;
     private final ContextPool blanks;
+    /** The threads guest code runs on. */
+    private final GuestThreads guests;
+    /** Recycles isolates while the heap stays full after collections; null when off. */
+    private final HeapGuard heapGuard;
+    private final AtomicLong heapRecycles = new AtomicLong();
     private final Cache<Key, Isolate> isolates;
     private final AtomicLong coldStarts = new AtomicLong();
     /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
@@ -68,6 +76,9 @@ public final class IsolatePool implements AutoCloseable {
         this.engine = new IsolateEngine();
         this.watchdog = new Watchdog();
         this.blanks = new ContextPool(engine, settings.prewarmedContexts());
+        this.guests = new GuestThreads(settings.resolvedGuestThreads(), settings.resolvedGuestThreadsPerScript());
+        this.heapGuard = settings.heapGuardPercent() > 0
+                ? new HeapGuard(settings.heapGuardPercent(), this::recycleHeaviest) : null;
         this.timerClock = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("isoworker-timers").factory());
         this.timerClock.setRemoveOnCancelPolicy(true);
@@ -119,17 +130,48 @@ public final class IsolatePool implements AutoCloseable {
     }
 
     /**
-     * The isolate of {@code bundle} for the owner thread {@code owner}, loading it (a cold start) when there is none.
-     * Call on the owner thread; {@code executor} runs tasks on it.
+     * Hands a request to a worker: picks a guest thread for it (see {@link GuestThreads}), and there runs it on the
+     * version's isolate, loading one first (a cold start) when that thread has none. Any thread; returns at once.
+     *
+     * @param loadFailed told, on the guest thread, when the version cannot be loaded; the sink is then not used
      */
-    public Isolate isolate(WorkerBundle bundle, int owner, Executor executor) throws ScriptLoadException {
-        Key key = new Key(bundle.versionId(), owner);
+    public void dispatch(WorkerBundle bundle, HttpRequestHead request, ResponseSink sink,
+            Consumer<ScriptLoadException> loadFailed) {
+        String version = bundle.versionId();
+        AtomicIntegerArray use = guests.use(version);
+        try {
+            GuestThreads.Lane lane = guests.choose(use, i -> {
+                Isolate loaded = isolates.getIfPresent(new Key(version, i));
+                return loaded != null && loaded.usable();
+            });
+            lane.execute(use, () -> {
+                Isolate isolate;
+                try {
+                    isolate = isolateOn(lane, use, bundle);
+                } catch (ScriptLoadException e) {
+                    loadFailed.accept(e);
+                    return;
+                }
+                isolate.dispatchFetch(request, sink);
+            });
+        } catch (RejectedExecutionException e) {
+            sink.fail("Error: the server is shutting down", "Error: the server is shutting down");
+        } catch (RuntimeException e) {
+            LOG.error("script {}: the request could not be handed to a guest thread", bundle.scriptName(), e);
+            sink.fail("Error: internal error", "Error: internal error");
+        }
+    }
+
+    /** The version's isolate on {@code lane}, loaded when there is none. On that lane's thread. */
+    private Isolate isolateOn(GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle)
+            throws ScriptLoadException {
+        Key key = new Key(bundle.versionId(), lane.index);
         Isolate isolate = isolates.getIfPresent(key);
         if (isolate != null && isolate.usable()) {
             return isolate;
         }
         coldStarts.incrementAndGet();
-        Isolate fresh = load(bundle, executor);
+        Isolate fresh = load(bundle, task -> lane.execute(use, task));
         isolates.put(key, fresh);
         return fresh;
     }
@@ -140,7 +182,8 @@ public final class IsolatePool implements AutoCloseable {
         ctx.host.fetch().connect(outbound);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
-                settings.memoryLimitBytes(), settings.responseTimeout().toMillis(), executor,
+                settings.memoryLimitBytes(), settings.responseTimeout().toMillis(),
+                settings.waitUntilTimeout().toMillis(), executor,
                 timerClock);
     }
 
@@ -158,11 +201,42 @@ public final class IsolatePool implements AutoCloseable {
     /** Retires every isolate of a version: in-flight requests finish, new ones load the active version. */
     public void retireVersion(String versionId) {
         isolates.asMap().keySet().removeIf(k -> k.versionId().equals(versionId));
+        guests.forget(versionId);
     }
 
     /** Waits until the pre-warmed pool is full again (benchmarks call this between cold starts). */
     public boolean awaitPrewarmed(long timeout, TimeUnit unit) throws InterruptedException {
         return blanks.awaitFull(timeout, unit);
+    }
+
+    /**
+     * The heap stays full after a collection: retires the isolate that allocated most since it loaded (its requests
+     * in flight finish; the next ones load a fresh isolate, with fresh module state).
+     */
+    private void recycleHeaviest(long usedAfterGc, long maxHeap) {
+        Map.Entry<Key, Isolate> heaviest = null;
+        for (Map.Entry<Key, Isolate> e : isolates.asMap().entrySet()) {
+            if (heaviest == null || e.getValue().allocatedBytes() > heaviest.getValue().allocatedBytes()) {
+                heaviest = e;
+            }
+        }
+        if (heaviest == null) {
+            LOG.warn("heap {} of {} MiB still in use after a garbage collection, and no isolate to recycle",
+                    usedAfterGc >> 20, maxHeap >> 20);
+            return;
+        }
+        Isolate isolate = heaviest.getValue();
+        LOG.warn("heap {} of {} MiB still in use after a garbage collection (guard at {}%): recycling the isolate of "
+                + "script {} (version {}), which allocated {} MiB since it loaded", usedAfterGc >> 20, maxHeap >> 20,
+                settings.heapGuardPercent(), isolate.bundle().scriptName(), isolate.bundle().versionId(),
+                isolate.allocatedBytes() >> 20);
+        heapRecycles.incrementAndGet();
+        isolates.asMap().remove(heaviest.getKey(), isolate);
+    }
+
+    /** Isolates the heap guard recycled. */
+    public long heapRecycles() {
+        return heapRecycles.get();
     }
 
     public long coldStarts() {
@@ -179,9 +253,13 @@ public final class IsolatePool implements AutoCloseable {
 
     @Override
     public void close() {
+        if (heapGuard != null) {
+            heapGuard.close();
+        }
         isolates.invalidateAll();
         isolates.cleanUp();
         blanks.close();
+        guests.close();
         timerClock.shutdownNow();
         watchdog.close();
         try {

@@ -154,7 +154,7 @@ public final class Watchdog implements AutoCloseable {
             this.budget = budgetNanos;
             this.allocationBudget = allocationBudgetBytes;
             this.startCpu = threads.getCurrentThreadCpuTime();
-            this.startAllocated = allocationBudgetBytes > 0 ? allocations.getCurrentThreadAllocatedBytes() : 0;
+            this.startAllocated = allocations.getCurrentThreadAllocatedBytes();
             this.onExceeded = onExceeded;
             return true;
         }
@@ -163,6 +163,11 @@ public final class Watchdog implements AutoCloseable {
             if (--depth == 0) {
                 onExceeded = null;
             }
+        }
+
+        /** Bytes allocated since the outermost {@link #arm}. */
+        public long allocatedBytes() {
+            return allocations.getCurrentThreadAllocatedBytes() - startAllocated;
         }
 
         /** CPU time used since the outermost {@link #arm}, in nanoseconds. */

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +23,7 @@ import io.isoworker.runtime.traffic.ListenerSettings;
 import io.isoworker.runtime.traffic.ScriptConcurrency;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
+import io.isoworker.runtime.traffic.BodyLimits;
 import io.isoworker.runtime.traffic.TrafficVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -84,8 +84,8 @@ public final class IsoworkerServer implements AutoCloseable {
         try {
             isolates.warmUp(20);
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
-                    config.maxRequestBody(), config.edge(), new ScriptConcurrency(config.maxConcurrentRequests()),
-                    config.listeners());
+                    new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
+                    new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners());
             AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize());
             HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions());
             adminServer.requestHandler(admin.router());
@@ -121,7 +121,8 @@ public final class IsoworkerServer implements AutoCloseable {
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
             int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
-                    100L * 1024 * 1024, EdgeSettings.DEFAULT, new ScriptConcurrency(0), ListenerSettings.DEFAULT);
+                new BodyLimits(100L * 1024 * 1024, 0), EdgeSettings.DEFAULT, new ScriptConcurrency(0),
+                ListenerSettings.DEFAULT);
             return new IsoworkerServer(vertx, isolates, scripts, kv, bound, -1, null);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -132,11 +133,10 @@ public final class IsoworkerServer implements AutoCloseable {
     }
 
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
-            ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody, EdgeSettings edge,
+            ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
             ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {
-        AtomicInteger nextLoop = new AtomicInteger();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
-                maxRequestBody, edge, concurrency, nextLoop.getAndIncrement(), context);
+                bodies, edge, concurrency, context);
         List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
         // One instance per event loop; instances listening on the same host and port share one socket. For "any free
         // port", Vert.x shares a random port among servers asking for the same negative port.

@@ -47,6 +47,17 @@ class HostileTenantTest {
                     return new Response('no error?');
                   }
                   case 'regex': return new Response(String(/^(a+)+$/.test('a'.repeat(40) + 'b')));
+                  case 'endless': { // a body that never ends: a chunk on every pull, for ever
+                    const chunk = new Uint8Array(65536).fill(120);
+                    return new Response(new ReadableStream({ pull(c) { c.enqueue(chunk); } }));
+                  }
+                  case 'gigantic': { // 64 GiB, each chunk made afresh
+                    let left = 1 << 20;
+                    return new Response(new ReadableStream({ pull(c) {
+                      if (left-- === 0) { c.close(); return; }
+                      c.enqueue(new Uint8Array(65536).fill(left & 255));
+                    } }));
+                  }
                   case 'state': return new Response(before);
                 }
                 return new Response('unknown attack ' + attack);
@@ -56,7 +67,10 @@ class HostileTenantTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start("cpu-ms", "300", "memory-mb", "64", "event-loops", "1");
+        // One guest thread: every hostile request meets the same isolate, so "the isolate is really gone" can be
+        // checked through its module state. (LanesTest shows that, with more guest threads, a busy script leaves
+        // the others' threads free.)
+        server = TestServer.start("cpu-ms", "300", "memory-mb", "64", "event-loops", "1", "guest-threads", "1");
         server.deploy("hostile", HOSTILE);
         server.deploy("innocent", "export default { fetch(r) { return new Response('innocent ok'); } };");
     }
@@ -69,9 +83,26 @@ class HostileTenantTest {
     /** Runs {@code attack} while a client thread keeps calling the innocent tenant; returns the attack's answer. */
     private static HttpResponse<String> underLoad(String attack) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger served = new AtomicInteger();
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+        AtomicInteger served = new AtomicInteger();
+        CompletableFuture<Void> load = innocentLoad(stop, errors, served);
+        Thread.sleep(100);
+        HttpResponse<String> answer = server.get("hostile.localhost", "/" + attack);
+        Thread.sleep(700); // whatever the attack left running (a timer, waitUntil work) is stopped meanwhile
+        stop.set(true);
+        load.get();
+        assertEquals(List.of(), errors, attack + ": the innocent tenant saw errors");
+        assertTrue(served.get() > 0, attack + ": the innocent tenant was never served");
+        return answer;
+    }
+
+    private static CompletableFuture<Void> innocentLoad(AtomicBoolean stop, List<String> errors) {
+        return innocentLoad(stop, errors, new AtomicInteger());
+    }
+
+    /** A client thread that calls the innocent tenant until {@code stop}; what went wrong goes to {@code errors}. */
+    private static CompletableFuture<Void> innocentLoad(AtomicBoolean stop, List<String> errors, AtomicInteger served) {
+        return CompletableFuture.runAsync(() -> {
             while (!stop.get()) {
                 try {
                     HttpResponse<String> r = server.get("innocent.localhost", "/");
@@ -85,14 +116,6 @@ class HostileTenantTest {
                 }
             }
         });
-        Thread.sleep(100);
-        HttpResponse<String> answer = server.get("hostile.localhost", "/" + attack);
-        Thread.sleep(700); // whatever the attack left running (a timer, waitUntil work) is stopped meanwhile
-        stop.set(true);
-        load.get();
-        assertEquals(List.of(), errors, attack + ": the innocent tenant saw errors");
-        assertTrue(served.get() > 0, attack + ": the innocent tenant was never served");
-        return answer;
     }
 
     private static void assertLimit(String attack, String message) throws Exception {
@@ -139,5 +162,53 @@ class HostileTenantTest {
         HttpResponse<String> r = underLoad("regex");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("false", r.body());
+    }
+
+    /** Reads up to {@code limit} bytes of the attack's body, then hangs up; returns what was read (-1 on a reset). */
+    private static long readSome(String attack, long limit) throws Exception {
+        HttpResponse<java.io.InputStream> r = server.http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.traffic("/" + attack))).header("host", "hostile.localhost").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        long read = 0;
+        byte[] buffer = new byte[65536];
+        try (java.io.InputStream in = r.body()) {
+            int n;
+            while (read < limit && (n = in.read(buffer)) > 0) {
+                read += n;
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return read;
+    }
+
+    @Test
+    void aBodyThatNeverEndsGoesOnWhileTheClientReadsAndStopsWhenItHangsUp() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> load = innocentLoad(stop, errors);
+        assertEquals(8L << 20, readSome("endless", 8L << 20), "the client read what it wanted");
+        Thread.sleep(1000); // a pump still running would pass the 300 ms CPU limit meanwhile
+        assertEquals("used", server.get("hostile.localhost", "/state").body(),
+                "the isolate lives on: the stream stopped when the client hung up");
+        stop.set(true);
+        load.get();
+        assertEquals(List.of(), errors, "the innocent tenant saw errors");
+    }
+
+    @Test
+    void aGiganticResponseStreamsAsLongAsTheClientReads() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> load = innocentLoad(stop, errors);
+        // Moving a body along is not charged to the request's CPU budget (on Workers it is the runtime's work): each
+        // run of the stream's pull stays far under the limit, so 32 MiB of a 64 GiB body go through, chunk by chunk.
+        assertEquals(32L << 20, readSome("gigantic", 32L << 20));
+        Thread.sleep(1000);
+        assertEquals("used", server.get("hostile.localhost", "/state").body(), "the stream stopped at the hang-up");
+        stop.set(true);
+        load.get();
+        assertEquals(List.of(), errors, "the innocent tenant saw errors");
     }
 }

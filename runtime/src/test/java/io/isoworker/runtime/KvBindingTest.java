@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +114,28 @@ class KvBindingTest {
         assertEquals(new JsonArray().add("upper").add("lower").addNull(), out.getValue("caseSensitive"));
         assertEquals("n", out.getValue("numberKey"));
         assertEquals(true, out.getValue("rejectsNotThrows"));
+    }
+
+    @Test
+    void anInvocationMayMakeAThousandKvOperations() throws Exception {
+        String ns = namespace();
+        String checks = """
+                const checks = {
+                  thousand: async (env) => {
+                    await env.KV.put('k', 'v');
+                    let got = 0;
+                    for (let i = 1; i < 1000; i++) if ((await env.KV.get('k')) === 'v') got++;
+                    return got;
+                  },
+                  oneMore: (env) => env.KV.get('k'),
+                };
+                """;
+        JsonObject first = run(ns, checks);
+        JsonObject second = call("kv" + workers); // a new invocation, with its own count
+        for (JsonObject out : List.of(first, second)) {
+            assertEquals(999, out.getValue("thousand"));
+            assertEquals("threw Error: Too many API requests by single worker invocation.", out.getValue("oneMore"));
+        }
     }
 
     @Test

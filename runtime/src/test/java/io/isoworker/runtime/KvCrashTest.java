@@ -3,13 +3,10 @@ package io.isoworker.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,73 +36,25 @@ import io.vertx.core.json.JsonObject;
 @Timeout(180)
 class KvCrashTest {
 
-    private static final String TOKEN = "crash-test-token-0123456789";
-    private static final Pattern LISTENING = Pattern.compile("traffic on http://[^:]+:(\\d+)/, admin API on http://[^:]+:(\\d+)/");
-
-    private final List<Process> children = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
-    private record Child(Process process, int port, int adminPort) {
-    }
+    private final List<ServerProcess> children = new ArrayList<>();
 
     @AfterEach
     void killChildren() throws Exception {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
+        for (ServerProcess p : children) {
+            p.close();
         }
-        http.close();
     }
 
-    private Child start(Path data) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dpolyglot.engine.WarnInterpreterOnly=false", "-cp", System.getProperty("java.class.path"),
-                "io.isoworker.runtime.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--admin-port", "0",
-                "--data-dir", data.toString(), "--admin-token", TOKEN, "--event-loops", "2",
-                "--prewarmed-contexts", "1", "--cpu-ms", "60000")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    private ServerProcess start(Path data) throws Exception {
+        ServerProcess p = ServerProcess.start(data, List.of(), "--event-loops", "2", "--cpu-ms", "60000");
         children.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe from filling up
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the process died
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return new Child(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-            }
-        }
-        throw new AssertionError("the server never said where it listens: " + seen);
-    }
-
-    private HttpResponse<String> admin(Child c, String method, String path, String contentType, byte[] body)
-            throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + path))
-                .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            r.header("content-type", contentType);
-        }
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return p;
     }
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill(@TempDir Path data) throws Exception {
-        Child first = start(data);
-        HttpResponse<String> created = admin(first, "POST", "/v1/kv/namespaces", "application/json",
+        ServerProcess first = start(data);
+        HttpResponse<String> created = first.admin("POST", "/v1/kv/namespaces", "application/json",
                 "{\"title\":\"crash\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, created.statusCode(), created.body());
         String ns = new JsonObject(created.body()).getJsonObject("result").getString("id");
@@ -123,7 +70,7 @@ class KvCrashTest {
                           },
                         };
                         """);
-        HttpResponse<String> deployed = admin(first, "PUT", "/v1/scripts/writer", upload.contentType(), upload.bytes());
+        HttpResponse<String> deployed = first.admin("PUT", "/v1/scripts/writer", upload.contentType(), upload.bytes());
         assertEquals(200, deployed.statusCode(), deployed.body());
 
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
@@ -142,8 +89,8 @@ class KvCrashTest {
                     String value = "t" + thread + "-v" + i;
                     attempted.merge(key, value, (a, b) -> a + "," + b);
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                        + first.port() + "/?k=" + key + "&v=" + value))
+                        HttpResponse<String> r = first.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + first.port + "/?k=" + key + "&v=" + value))
                                 .header("host", "writer.localhost").timeout(Duration.ofSeconds(10)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200 && r.body().equals("stored")) {
@@ -162,23 +109,23 @@ class KvCrashTest {
         }
         assertTrue(acks.get() >= 400, "only " + acks.get() + " writes were acknowledged in 60 s");
         killed.set(true);
-        first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no clean close of the database
-        assertTrue(first.process().waitFor(20, TimeUnit.SECONDS));
+        first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close of the database
+        assertTrue(first.process.waitFor(20, TimeUnit.SECONDS));
         pool.shutdown();
         assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
         Map<String, String> acked = Map.copyOf(acknowledged);
 
-        Child second = start(data);
+        ServerProcess second = start(data);
         Map<String, String> stored = new java.util.HashMap<>();
         String cursor = "";
         do {
-            HttpResponse<String> page = admin(second, "GET", "/v1/kv/namespaces/" + ns + "/keys?limit=1000&cursor="
+            HttpResponse<String> page = second.admin("GET", "/v1/kv/namespaces/" + ns + "/keys?limit=1000&cursor="
                     + cursor, null, null);
             assertEquals(200, page.statusCode(), page.body());
             JsonObject body = new JsonObject(page.body());
             for (Object o : body.getJsonArray("result")) {
                 String key = ((JsonObject) o).getString("name");
-                HttpResponse<String> value = admin(second, "GET", "/v1/kv/namespaces/" + ns + "/values/" + key, null, null);
+                HttpResponse<String> value = second.admin("GET", "/v1/kv/namespaces/" + ns + "/values/" + key, null, null);
                 assertEquals(200, value.statusCode(), value.body());
                 stored.put(key, value.body());
             }

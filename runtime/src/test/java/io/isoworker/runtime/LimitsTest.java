@@ -184,4 +184,120 @@ class LimitsTest {
             assertEquals("calls 3", s.get("never.localhost", "/").body(), "the isolate was kept: only the request ended");
         }
     }
+
+    @Test
+    void aScriptBurningCpuLeavesTheOtherTenantsThreadsFree() throws Exception {
+        // One event loop and two guest threads, at most one of them per script: while the busy script spins for
+        // seconds, the other tenant is served on the other thread and by the same event loop.
+        try (TestServer s = TestServer.start("cpu-ms", "2000", "event-loops", "1", "guest-threads", "2",
+                "guest-threads-per-script", "1")) {
+            s.deploy("busy", "export default { fetch() { for (;;) {} } };");
+            s.deploy("calm", "export default { fetch() { return new Response('calm ok'); } };");
+            assertEquals("calm ok", s.get("calm.localhost", "/warm").body());
+            List<CompletableFuture<HttpResponse<String>>> busy = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                busy.add(s.http.sendAsync(HttpRequest.newBuilder(URI.create(s.traffic("/spin" + i)))
+                        .header("host", "busy.localhost").timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+            }
+            Thread.sleep(300); // both spinning requests have reached the busy script's one thread
+            for (int i = 0; i < 10; i++) {
+                assertEquals("calm ok", s.get("calm.localhost", "/" + i).body());
+            }
+            assertTrue(!busy.get(0).isDone() && !busy.get(1).isDone(),
+                    "the calm tenant was served while the busy script still spun");
+            assertEquals(503, busy.get(0).get().statusCode());
+            assertEquals(503, busy.get(1).get().statusCode());
+        }
+    }
+
+    /** Spins a little in every turn of an endless chain of timers: no single run of guest code is long. */
+    private static final String SPIN_IN_TURNS = """
+            let turns = 0;
+            const spin = () => { let x = 0; for (let i = 0; i < 20000; i++) x += i; return x; };
+            const turn = () => new Promise((resolve) => setTimeout(resolve, 0)).then(spin);
+            export default {
+              async fetch(request, env, ctx) {
+                const path = new URL(request.url).pathname;
+                if (path === '/turns') return new Response(String(turns));
+                if (path === '/background') {
+                  ctx.waitUntil((async () => { for (;;) { await turn(); turns++; } })());
+                  return new Response('answered');
+                }
+                for (;;) { await turn(); turns++; }
+              },
+            };
+            """;
+
+    @Test
+    void cpuTimeIsChargedToTheRequestAcrossItsAwaitsAndItsWaitUntilWork() throws Exception {
+        try (TestServer s = TestServer.start("cpu-ms", "300", "response-timeout-ms", "60000", "guest-threads", "1")) {
+            s.deploy("turns", SPIN_IN_TURNS);
+            HttpResponse<String> r = s.get("turns.localhost", "/");
+            assertEquals(503, r.statusCode(), r.body());
+            assertTrue(r.body().contains("Exceeded CPU time limit"), r.body());
+            assertEquals("0", s.get("turns.localhost", "/turns").body(), "a fresh isolate");
+
+            assertEquals("answered", s.get("turns.localhost", "/background").body());
+            String turns = "";
+            for (int i = 0; i < 200 && !turns.equals("0"); i++) {
+                Thread.sleep(50);
+                turns = s.get("turns.localhost", "/turns").body(); // once the work is stopped, a fresh isolate
+            }
+            assertEquals("0", turns, "the background work was stopped at the request's CPU limit");
+        }
+    }
+
+    @Test
+    void waitUntilWorkIsCancelledAtItsLimit() throws Exception {
+        try (TestServer s = TestServer.start("wait-until-timeout-ms", "400", "guest-threads", "1");
+                LogCapture log = new LogCapture("io.isoworker.isolate.Isolate")) {
+            s.deploy("ticker", """
+                    let ticks = 0;
+                    export default {
+                      fetch(request, env, ctx) {
+                        if (new URL(request.url).pathname === '/ticks') return new Response(String(ticks));
+                        ctx.waitUntil(new Promise(() => { setInterval(() => { ticks++; }, 10); }));
+                        return new Response('started');
+                      },
+                    };
+                    """);
+            assertEquals("started", s.get("ticker.localhost", "/").body());
+            Thread.sleep(1000);
+            long first = Long.parseLong(s.get("ticker.localhost", "/ticks").body());
+            Thread.sleep(300);
+            long second = Long.parseLong(s.get("ticker.localhost", "/ticks").body());
+            assertTrue(first > 0, "the interval ran before its limit");
+            assertEquals(first, second, "the interval no longer runs once its waitUntil work was cancelled");
+            assertTrue(log.text().contains("script ticker") && log.text().contains("ran past its limit of 400 ms"),
+                    log.text());
+        }
+    }
+
+    @Test
+    void aConfiguredResponseSizeCapAbortsTheStream() throws Exception {
+        try (TestServer s = TestServer.start("max-response-body", "1000000");
+                LogCapture log = new LogCapture("io.isoworker.runtime.traffic.VertxResponseSink")) {
+            s.deploy("big", """
+                    export default {
+                      fetch(request) {
+                        const size = Number(new URL(request.url).searchParams.get('size'));
+                        const chunk = new Uint8Array(10000).fill(97);
+                        let sent = 0;
+                        return new Response(new ReadableStream({
+                          pull(c) { if (sent >= size) { c.close(); return; } c.enqueue(chunk); sent += chunk.length; },
+                        }));
+                      },
+                    };
+                    """);
+            HttpResponse<String> small = s.get("big.localhost", "/?size=1000000");
+            assertEquals(200, small.statusCode());
+            assertEquals(1000000, small.body().length(), "a body at the cap is whole");
+            java.io.IOException cut = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> s.get("big.localhost", "/?size=5000000"));
+            assertTrue(log.text().contains("script big") && log.text().contains("limit of 1000000 bytes"),
+                    log.text() + " / " + cut);
+            assertEquals(200, s.get("big.localhost", "/?size=10").statusCode(), "the worker goes on serving");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.isoworker.runtime.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +79,11 @@ public final class Main {
         int port = intFlag(flags, "port", 8787);
         String host = flags.containsKey("host") ? last(flags.get("host")) : "127.0.0.1";
         ScriptVersion script = DevProject.load(path);
-        IsoworkerServer server = IsoworkerServer.dev(script, host, port, IsolateSettings.DEFAULTS.withPrewarmedContexts(2),
+        // One guest thread, so one isolate holds the worker's module state, as under wrangler dev; a generous CPU
+        // limit, as dev runs JavaScript interpreted (it still stops a runaway loop).
+        IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(2).withGuestThreads(1, 1)
+                .withRequestCpuLimit(Duration.ofSeconds(30));
+        IsoworkerServer server = IsoworkerServer.dev(script, host, port, settings,
                 DevProject.stateDirectory(path).resolve("kv"));
         out.println("isoworker dev: serving " + path + " (" + script.mainModule() + ", " + script.format() + ")");
         out.println("Ready on http://" + host + ":" + server.port() + "/");

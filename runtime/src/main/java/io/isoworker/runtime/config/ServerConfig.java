@@ -37,6 +37,7 @@ public record ServerConfig(
         List<RouteSetting> routes,
         long maxScriptSize,
         long maxRequestBody,
+        long maxResponseBody,
         int eventLoops,
         IsolateSettings isolates,
         FetchSettings fetch,
@@ -48,7 +49,8 @@ public record ServerConfig(
     /** The same settings with other KV settings (tests inject a clock this way). */
     public ServerConfig withKv(KvSettings settings) {
         return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
-                maxRequestBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings, listeners);
+                maxRequestBody, maxResponseBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings,
+                listeners);
     }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -70,7 +72,11 @@ public record ServerConfig(
         m.put("route", new String[] {"", "PATTERN=SCRIPT, e.g. example.com/api/*=api; repeatable (comma-separated in the environment, an array in the file)"});
         m.put("max-script-size", new String[] {"10485760", "largest script upload in bytes"});
         m.put("max-request-body", new String[] {"104857600", "largest request body a worker receives, in bytes"});
+        m.put("max-response-body", new String[] {"0", "largest response body a worker may send, in bytes; past it the response is aborted (0: no limit)"});
         m.put("event-loops", new String[] {"0", "event-loop threads (0: one per core)"});
+        m.put("guest-threads", new String[] {"0", "threads that run guest code, apart from the event loops (0: two per core)"});
+        m.put("guest-threads-per-script", new String[] {"0", "most guest threads one script may occupy at once, so a script that burns CPU leaves the others free (0: half of guest-threads)"});
+        m.put("heap-guard-percent", new String[] {"85", "when more of the maximum heap than this (in percent) is still in use after a garbage collection, isolates are recycled, the one that allocated most first (0: off)"});
         m.put("prewarmed-contexts", new String[] {"8", "blank contexts kept ready for cold starts"});
         m.put("max-isolates", new String[] {"10000", "most loaded isolates kept in memory"});
         m.put("idle-timeout-seconds", new String[] {"300", "an isolate idle this long is closed"});
@@ -78,6 +84,7 @@ public record ServerConfig(
         m.put("cpu-ms", new String[] {"50", "CPU time one request may take before its isolate is cancelled, for scripts that set no limits.cpu_ms"});
         m.put("memory-mb", new String[] {"128", "MiB a script may allocate in one run of its code (a request, a timer, an I/O callback) before its isolate is discarded (0: no limit)"});
         m.put("response-timeout-ms", new String[] {"30000", "wall-clock time a worker has to send its response headers; then the client gets a 503"});
+        m.put("wait-until-timeout-ms", new String[] {"30000", "wall-clock time ctx.waitUntil() work may take; then what it has pending is cancelled and a warning logged"});
         m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for (never below cpu-ms)"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
         m.put("trusted-proxies", new String[] {"", "comma-separated CIDRs of proxies whose X-Forwarded-For sets CF-Connecting-IP (default: none)"});
@@ -129,7 +136,11 @@ public record ServerConfig(
                 Duration.ofMillis(src.longValue("cpu-ms")),
                 Duration.ofMillis(Math.max(src.longValue("max-cpu-ms"), src.longValue("cpu-ms"))),
                 src.longValue("memory-mb") * 1024 * 1024,
-                Duration.ofMillis(Math.max(1, src.longValue("response-timeout-ms"))));
+                Duration.ofMillis(Math.max(1, src.longValue("response-timeout-ms"))),
+                Duration.ofMillis(Math.max(1, src.longValue("wait-until-timeout-ms"))),
+                src.integer("guest-threads"),
+                src.integer("guest-threads-per-script"),
+                src.integer("heap-guard-percent"));
         FetchSettings fetch = fetchSettings(src);
         String token = src.string("admin-token");
         TrustedProxies proxies;
@@ -149,6 +160,7 @@ public record ServerConfig(
                 List.copyOf(routes),
                 src.longValue("max-script-size"),
                 src.longValue("max-request-body"),
+                src.longValue("max-response-body"),
                 loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
                 isolates,
                 fetch,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLException;
 
@@ -19,6 +20,7 @@ import io.isoworker.api.http.OutboundCall;
 import io.isoworker.api.http.OutboundHttp;
 import io.isoworker.api.http.OutboundListener;
 import io.isoworker.api.http.OutboundRequest;
+import io.isoworker.runtime.loop.EventLoopTasks;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,6 +48,9 @@ public final class VertxOutboundHttp implements OutboundHttp {
     /** Headers the client sets itself: framing, connection management, the Host, and the hop count. */
     private static final Set<String> CLIENT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-connection", HOP_HEADER);
+
+    /** Request-body bytes handed over by a guest and not yet written, before write() says "wait". */
+    private static final int IN_TRANSIT_MAX = 64 * 1024;
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -77,16 +82,23 @@ public final class VertxOutboundHttp implements OutboundHttp {
     @Override
     public OutboundCall send(OutboundRequest request, OutboundListener listener) {
         Exchange exchange = new Exchange(request, listener);
-        exchange.start();
+        exchange.onLoop(exchange::start);
         return exchange;
     }
 
-    /** One request and its response, from DNS to the end of the body. Used on one event loop. */
+    /**
+     * One request and its response, from DNS to the end of the body. Everything happens on one event loop; the
+     * guest's calls come from its guest thread and are queued for that loop.
+     */
     private final class Exchange implements OutboundCall {
         private final OutboundRequest spec;
         private final OutboundListener listener;
         private final Context context = vertx.getOrCreateContext();
-        private final Thread loop = Thread.currentThread();
+        private final EventLoopTasks loop = new EventLoopTasks(context);
+        /** Bytes of the request body the guest handed over that the loop may not have written yet. */
+        private final AtomicLong inTransit = new AtomicLong();
+        /** The request could not take more at the last write (not connected yet, or its queue was full). */
+        private volatile boolean blocked;
         private FetchUrl url;
         private HttpClientRequest request;
         private HttpClientResponse response;
@@ -195,6 +207,7 @@ public final class VertxOutboundHttp implements OutboundHttp {
                     r.write(b);
                 }
                 unsent.clear();
+                blocked = r.writeQueueFull();
                 if (endUnsent) {
                     r.end();
                 } else if (writable != null) {
@@ -240,20 +253,35 @@ public final class VertxOutboundHttp implements OutboundHttp {
 
         @Override
         public boolean write(byte[] chunk) {
+            int length = chunk.length;
+            long waiting = inTransit.addAndGet(length);
+            onLoop(() -> {
+                inTransit.addAndGet(-length);
+                writeOnLoop(chunk);
+            });
+            return !blocked && waiting < IN_TRANSIT_MAX;
+        }
+
+        private void writeOnLoop(byte[] chunk) {
             if (over) {
-                return true;
+                return;
             }
             activity();
             if (request == null) {
                 unsent.add(Buffer.buffer(chunk));
-                return false;
+                blocked = true;
+                return;
             }
             request.write(Buffer.buffer(chunk));
-            return !request.writeQueueFull();
+            blocked = request.writeQueueFull();
         }
 
         @Override
         public void onWritable(Runnable next) {
+            onLoop(() -> onWritableOnLoop(next));
+        }
+
+        private void onWritableOnLoop(Runnable next) {
             if (over || (request != null && !request.writeQueueFull())) {
                 next.run();
                 return;
@@ -273,6 +301,7 @@ public final class VertxOutboundHttp implements OutboundHttp {
         }
 
         private void runWritable() {
+            blocked = false;
             Runnable next = writable;
             if (next != null) {
                 writable = null;
@@ -283,6 +312,10 @@ public final class VertxOutboundHttp implements OutboundHttp {
 
         @Override
         public void end() {
+            onLoop(this::endOnLoop);
+        }
+
+        private void endOnLoop() {
             if (over) {
                 return;
             }
@@ -295,25 +328,33 @@ public final class VertxOutboundHttp implements OutboundHttp {
 
         @Override
         public void pull() {
-            if (!over && response != null) {
-                activity();
-                response.fetch(1);
-            }
+            onLoop(() -> {
+                if (!over && response != null) {
+                    activity();
+                    response.fetch(1);
+                }
+            });
         }
 
         @Override
         public void discard() {
-            if (over || response == null) {
-                cancel();
-                return;
-            }
-            silenced = true;
-            activity();
-            response.resume();
+            onLoop(() -> {
+                if (over || response == null) {
+                    cancelOnLoop();
+                    return;
+                }
+                silenced = true;
+                activity();
+                response.resume();
+            });
         }
 
         @Override
         public void cancel() {
+            onLoop(this::cancelOnLoop);
+        }
+
+        private void cancelOnLoop() {
             if (!over) {
                 over = true;
                 if (request != null) {
@@ -354,11 +395,11 @@ public final class VertxOutboundHttp implements OutboundHttp {
             }
         }
 
-        private void onLoop(Runnable task) {
-            if (Thread.currentThread() == loop) {
+        void onLoop(Runnable task) {
+            if (Vertx.currentContext() == context) {
                 task.run();
             } else {
-                context.runOnContext(v -> task.run());
+                loop.execute(task);
             }
         }
 

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -13,10 +12,10 @@ import org.slf4j.LoggerFactory;
 import io.isoworker.api.http.HttpRequestHead;
 import io.isoworker.api.http.RequestCf;
 import io.isoworker.api.http.OutboundHttp;
-import io.isoworker.isolate.Isolate;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.isolate.WorkerBundle;
+import io.isoworker.runtime.loop.EventLoopTasks;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -27,8 +26,9 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Serves worker traffic on one event loop: finds the script for the request, its isolate for this event loop
- * (loading it on a cold start), and hands the request to the worker. Guest code runs on this event loop thread.
+ * Serves worker traffic on one event loop: finds the script for the request and hands the request to the isolate
+ * pool, which runs the worker on a guest thread. Guest code never runs on the event loop; what it does to the
+ * request and the response comes back here through {@link EventLoopTasks}.
  */
 public final class TrafficHandler implements Handler<HttpServerRequest> {
 
@@ -42,21 +42,21 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final ScriptRegistry scripts;
     private final IsolatePool isolates;
     private final long maxRequestBody;
+    private final long maxResponseBody;
     private final EdgeSettings edge;
-    private final int loopIndex;
-    private final Executor loop;
+    private final EventLoopTasks loop;
     private final ScriptConcurrency concurrency;
 
-    public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, long maxRequestBody,
-            EdgeSettings edge, ScriptConcurrency concurrency, int loopIndex, Context vertxContext) {
+    public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies,
+            EdgeSettings edge, ScriptConcurrency concurrency, Context vertxContext) {
         this.concurrency = concurrency;
         this.router = router;
         this.scripts = scripts;
         this.isolates = isolates;
-        this.maxRequestBody = maxRequestBody;
+        this.maxRequestBody = bodies.request();
+        this.maxResponseBody = bodies.response();
         this.edge = edge;
-        this.loopIndex = loopIndex;
-        this.loop = task -> vertxContext.runOnContext(v -> task.run());
+        this.loop = new EventLoopTasks(vertxContext);
     }
 
     @Override
@@ -104,7 +104,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                     body -> dispatch(req, bundle, ByteBuffer.wrap(body.getBytes()), null));
             return;
         }
-        dispatch(req, bundle, null, new VertxRequestBody(req, maxRequestBody));
+        dispatch(req, bundle, null, new VertxRequestBody(req, loop, maxRequestBody));
     }
 
     private String tooLargeMessage() {
@@ -127,20 +127,6 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                     + "); retry shortly (request " + requestId + ").");
             return;
         }
-        Isolate isolate;
-        try {
-            isolate = isolates.isolate(bundle, loopIndex, loop);
-        } catch (ScriptLoadException e) {
-            concurrency.release(script);
-            LOG.error("script {} request {}: cannot load version {}: {}", bundle.scriptName(), requestId,
-                    bundle.versionId(), e.getMessage());
-            if (body != null) {
-                body.discard();
-            }
-            jsonError(response, e.kind() == ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED ? 503 : 500,
-                    "The worker failed to start (request " + requestId + ").");
-            return;
-        }
         List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size() + 1);
         for (Map.Entry<String, String> h : req.headers()) {
             if (!h.getKey().equalsIgnoreCase(CF_CONNECTING_IP)) {
@@ -148,7 +134,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
         }
         headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
-        VertxResponseSink sink = new VertxResponseSink(response, bundle.scriptName(), requestId);
+        VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(), requestId,
+                maxResponseBody);
         sink.onFinished(() -> concurrency.release(script));
         HttpRequestHead head;
         if (body == null) {
@@ -160,7 +147,20 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             sink.onFinished(body::responseFinished);
             head = HttpRequestHead.streamed(req.method().name(), url(req), headers, body, cf(req));
         }
-        isolate.dispatchFetch(head, sink);
+        isolates.dispatch(bundle, head, sink, e -> loop.execute(() -> loadFailed(response, sink, body, bundle,
+                requestId, e)));
+    }
+
+    /** The worker's version could not be loaded for this request (it was checked at upload: rare). */
+    private static void loadFailed(HttpServerResponse response, VertxResponseSink sink, VertxRequestBody body,
+            WorkerBundle bundle, String requestId, ScriptLoadException e) {
+        LOG.error("script {} request {}: cannot load version {}: {}", bundle.scriptName(), requestId,
+                bundle.versionId(), e.getMessage());
+        if (body != null) {
+            body.discard();
+        }
+        sink.refuse(e.kind() == ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED ? 503 : 500,
+                "The worker failed to start (request " + requestId + ").");
     }
 
     /** The client's address: the socket peer, or what X-Forwarded-For says when the peer is a trusted proxy. */

@@ -1,17 +1,21 @@
 package io.isoworker.runtime.traffic;
 
 import io.isoworker.api.http.RequestBodySource;
+import io.isoworker.runtime.loop.EventLoopTasks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A Vert.x request body as a {@link RequestBodySource}: the request stays paused, and each pull fetches one more
  * chunk from it, so a guest that reads slowly slows the client down. Past {@code limit} bytes the body is refused:
- * the guest's stream errors and {@code tooLarge} answers the client. Used on the request's event loop only.
+ * the guest's stream errors and {@code tooLarge} answers the client. The guest's calls ({@link #open}, {@link #pull},
+ * {@link #cancel}) come from its guest thread and are carried out on the request's event loop, where everything else
+ * happens.
  */
 final class VertxRequestBody implements RequestBodySource {
 
     private final HttpServerRequest req;
+    private final EventLoopTasks loop;
     private final long limit;
     private Runnable tooLarge = () -> { };
     private Receiver receiver;
@@ -20,8 +24,9 @@ final class VertxRequestBody implements RequestBodySource {
     private boolean discarding;
     private boolean continueSent;
 
-    VertxRequestBody(HttpServerRequest req, long limit) {
+    VertxRequestBody(HttpServerRequest req, EventLoopTasks loop, long limit) {
         this.req = req;
+        this.loop = loop;
         this.limit = limit;
         req.pause();
         req.handler(this::onChunk);
@@ -36,11 +41,15 @@ final class VertxRequestBody implements RequestBodySource {
 
     @Override
     public void open(Receiver receiver) {
-        this.receiver = receiver;
+        loop.execute(() -> this.receiver = receiver);
     }
 
     @Override
     public void pull() {
+        loop.execute(this::pullOnLoop);
+    }
+
+    private void pullOnLoop() {
         if (done || discarding) {
             return;
         }
@@ -56,7 +65,7 @@ final class VertxRequestBody implements RequestBodySource {
 
     @Override
     public void cancel() {
-        discard();
+        loop.execute(this::discard);
     }
 
     /**

@@ -3,16 +3,22 @@ package io.isoworker.runtime.traffic;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.http.ResponseSink;
+import io.isoworker.runtime.loop.EventLoopTasks;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
-/** Writes a worker's Response to a Vert.x server response, with back-pressure. Used on the request's event loop. */
+/**
+ * Writes a worker's Response to a Vert.x server response, with back-pressure. The worker calls it on its guest thread;
+ * every call is carried out on the request's event loop, in order ({@link EventLoopTasks}). {@link #refuse} and
+ * {@link #onFinished} are for the event loop itself.
+ */
 final class VertxResponseSink implements ResponseSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(VertxResponseSink.class);
@@ -21,16 +27,29 @@ final class VertxResponseSink implements ResponseSink {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
             "content-length", "upgrade", "proxy-connection", "te", "trailer");
 
+    /** Bytes handed over by the guest that the event loop may not have written yet, before write() says "wait". */
+    private static final int IN_TRANSIT_MAX = 64 * 1024;
+
     private final HttpServerResponse response;
+    private final EventLoopTasks loop;
     private final String script;
     private final String requestId;
-    private boolean clientGone;
+    private volatile boolean clientGone;
     private boolean finished;
+    /** The response's write queue was full at the last write; cleared when it drains. */
+    private volatile boolean queueFull;
+    private final AtomicLong inTransit = new AtomicLong();
     private Runnable pendingDrain;
     private Runnable onFinished;
+    /** The most body bytes this response may have, 0 for no limit (max-response-body). */
+    private final long maxBody;
+    private long bodySent;
 
-    VertxResponseSink(HttpServerResponse response, String script, String requestId) {
+    VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String requestId,
+            long maxBody) {
         this.response = response;
+        this.loop = loop;
+        this.maxBody = maxBody;
         this.script = script;
         this.requestId = requestId;
         response.closeHandler(v -> {
@@ -80,6 +99,10 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+        loop.execute(() -> startOnLoop(status, headers, contentLength));
+    }
+
+    private void startOnLoop(int status, List<Map.Entry<String, String>> headers, long contentLength) {
         if (clientGone || finished) {
             return;
         }
@@ -99,24 +122,52 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public boolean write(byte[] chunk) {
-        if (clientGone || finished) {
+        if (clientGone) {
             return true;
         }
-        response.write(Buffer.buffer(chunk));
-        return !response.writeQueueFull();
+        int length = chunk.length;
+        long waiting = inTransit.addAndGet(length);
+        loop.execute(() -> {
+            inTransit.addAndGet(-length);
+            if (clientGone || finished) {
+                return;
+            }
+            bodySent += length;
+            if (maxBody > 0 && bodySent > maxBody) {
+                abortTooLarge();
+                return;
+            }
+            response.write(Buffer.buffer(chunk));
+            queueFull = response.writeQueueFull();
+        });
+        return !queueFull && waiting < IN_TRANSIT_MAX;
     }
 
     @Override
     public void onDrain(Runnable next) {
-        if (clientGone || finished || !response.writeQueueFull()) {
-            next.run();
-            return;
-        }
-        pendingDrain = next;
-        response.drainHandler(v -> runPendingDrain());
+        loop.execute(() -> {
+            if (clientGone || finished || !response.writeQueueFull()) {
+                queueFull = false;
+                next.run();
+                return;
+            }
+            pendingDrain = next;
+            response.drainHandler(v -> runPendingDrain());
+        });
+    }
+
+    /** The body passed max-response-body: the response is cut off, and the worker's stream sees a gone client. */
+    private void abortTooLarge() {
+        LOG.warn("script {} request {}: the response body passed the limit of {} bytes (max-response-body); "
+                + "response aborted", script, requestId, maxBody);
+        clientGone = true;
+        finished();
+        response.reset();
+        runPendingDrain();
     }
 
     private void runPendingDrain() {
+        queueFull = false;
         Runnable next = pendingDrain;
         if (next != null) {
             pendingDrain = null;
@@ -127,6 +178,10 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void end() {
+        loop.execute(this::endOnLoop);
+    }
+
+    private void endOnLoop() {
         if (finished) {
             return;
         }
@@ -139,13 +194,14 @@ final class VertxResponseSink implements ResponseSink {
     @Override
     public void fail(String message, String stack) {
         LOG.error("script {} request {}: uncaught exception: {}", script, requestId, stack);
-        abort(500, "Internal Server Error: the worker threw an exception (request " + requestId + ").\n");
+        loop.execute(() -> abort(500, "Internal Server Error: the worker threw an exception (request " + requestId
+                + ").\n"));
     }
 
     @Override
     public void limitExceeded(String message) {
         LOG.warn("script {} request {}: {}", script, requestId, message);
-        abort(503, message + " (request " + requestId + ").\n");
+        loop.execute(() -> abort(503, message + " (request " + requestId + ").\n"));
     }
 
     private void abort(int status, String body) {

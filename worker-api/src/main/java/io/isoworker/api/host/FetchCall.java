@@ -15,7 +15,7 @@ import io.isoworker.api.http.OutboundRequest;
 
 /**
  * One outbound request as the prelude sees it. Events from the network re-enter the guest on the isolate's own thread
- * ({@link IsolateServices#reenter}) and call the prelude's listener; once the guest cancelled the request, or it
+ * ({@link IsolateServices#entry}) and call the prelude's listener; once the guest cancelled the request, or it
  * ended or failed, no more events reach the guest.
  */
 public final class FetchCall implements OutboundListener {
@@ -23,7 +23,8 @@ public final class FetchCall implements OutboundListener {
     /** What the guest sees when the request a fetch was made for finished before the fetch did. */
     static final String ABANDONED = "The fetch() was cancelled: the request it was made for has finished.";
 
-    private final IsolateServices services;
+    private final GuestEntry entry;
+    private final GuestEntry bodyEntry;
     private final FetchHost host;
     private final HttpRequestHead owner;
     private final Value onHead;
@@ -34,7 +35,8 @@ public final class FetchCall implements OutboundListener {
     private boolean over;
 
     FetchCall(IsolateServices services, Value listener, FetchHost host, HttpRequestHead owner) {
-        this.services = services;
+        this.entry = services.entry();
+        this.bodyEntry = services.bodyEntry();
         this.host = host;
         this.owner = owner;
         this.onHead = listener.getMember("head");
@@ -64,7 +66,7 @@ public final class FetchCall implements OutboundListener {
             lines.append(h.getKey()).append('\n').append(h.getValue());
         }
         String headerLines = lines.toString();
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 onHead.executeVoid(status, statusText, headerLines);
             }
@@ -73,7 +75,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onData(byte[] chunk) {
-        services.reenter(() -> {
+        bodyEntry.enter(() -> {
             if (!over) {
                 onData.executeVoid(ByteBuffer.wrap(chunk));
             }
@@ -82,7 +84,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onEnd() {
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 finish();
                 onEnd.executeVoid();
@@ -92,7 +94,7 @@ public final class FetchCall implements OutboundListener {
 
     @Override
     public void onError(String message) {
-        services.reenter(() -> {
+        entry.enter(() -> {
             if (!over) {
                 finish();
                 onError.executeVoid(message);
@@ -126,7 +128,7 @@ public final class FetchCall implements OutboundListener {
     /** @param next a JavaScript function called (with no arguments) when more body may be written */
     @HostAccess.Export
     public void onWritable(Value next) {
-        call.onWritable(() -> services.reenter(next::executeVoid));
+        call.onWritable(() -> entry.enter(next::executeVoid));
     }
 
     @HostAccess.Export

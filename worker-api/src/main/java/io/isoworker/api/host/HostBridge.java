@@ -94,6 +94,16 @@ public final class HostBridge {
         services.backgroundEnded();
     }
 
+    @HostAccess.Export
+    public void backgroundAbandoned() {
+        services.backgroundAbandoned();
+    }
+
+    @HostAccess.Export
+    public double waitUntilLimitMillis() {
+        return services.waitUntilLimitMillis();
+    }
+
     /** Compression and streamed request bodies. */
     @HostAccess.Export
     public StreamsHost streams() {

@@ -9,10 +9,21 @@ package io.isoworker.api.host;
 public interface IsolateServices {
 
     /**
-     * Runs {@code callback} later on the isolate's own thread, inside the guest's limits. Callable from any thread;
-     * never runs the callback synchronously. Dropped if the isolate is closed by then.
+     * The way back into the guest for the invocation (the incoming request, with its {@code waitUntil} work) whose
+     * code runs now: call it on the isolate's thread when guest code starts asynchronous work, and keep it for the
+     * completion. Its {@link GuestEntry#enter} is callable from any thread; it runs the callback later on the
+     * isolate's own thread, charged to that invocation's limits, and never synchronously. The callback is dropped
+     * if the isolate is closed, or the invocation cancelled, by then.
      */
-    void reenter(Runnable callback);
+    GuestEntry entry();
+
+    /**
+     * Like {@link #entry}, for the chunks of a streamed body (a fetch response's, a request's): each run of guest code
+     * it starts gets the CPU limit for itself instead of counting towards the invocation's, since on Workers moving a
+     * body along is the runtime's work, not the script's. A stream still goes on only as long as each run stays
+     * within the limit.
+     */
+    GuestEntry bodyEntry();
 
     /** After {@code delayMillis}, calls the prelude's timer dispatcher with {@code id} on the isolate's thread. */
     void setTimer(int id, long delayMillis);
@@ -25,4 +36,13 @@ public interface IsolateServices {
 
     /** One {@link #backgroundStarted} piece of work ended. */
     void backgroundEnded();
+
+    /**
+     * The invocation running now has {@code waitUntil} work that outlived its time limit: once its response is
+     * over, whatever the invocation still has pending (timers, fetches, I/O callbacks) is cancelled.
+     */
+    void backgroundAbandoned();
+
+    /** How long {@code waitUntil} work may take, in milliseconds. */
+    long waitUntilLimitMillis();
 }

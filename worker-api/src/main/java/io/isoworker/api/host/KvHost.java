@@ -27,7 +27,7 @@ import io.isoworker.kv.KvStore;
  * {@code (status, message, result...)}: status 0 for success, else the storage status (KV's HTTP status) and message,
  * which kv.js turns into {@code KV <OP> failed: <status> <message>}. An answer the read cache has already completes
  * during the call itself, on the isolate's thread; every other answer comes back through
- * {@link IsolateServices#reenter}.
+ * {@link IsolateServices#entry}.
  */
 public final class KvHost {
 
@@ -184,8 +184,8 @@ public final class KvHost {
             deliver(future, callback, op, namespace, result);
             return;
         }
-        IsolateServices services = bridge.services();
-        future.whenComplete((v, e) -> services.reenter(() -> deliver(future, callback, op, namespace, result)));
+        GuestEntry entry = bridge.services().entry();
+        future.whenComplete((v, e) -> entry.enter(() -> deliver(future, callback, op, namespace, result)));
     }
 
     private <T> void deliver(CompletableFuture<T> future, Value callback, String op, String namespace,

@@ -18,6 +18,8 @@ public final class RequestBodyChannel implements RequestBodySource.Receiver {
     private Value onData;
     private Value onEnd;
     private Value onError;
+    /** Set when the guest opens the body: the invocation that reads it. */
+    private volatile GuestEntry entry;
 
     RequestBodyChannel(RequestBodySource source, HostBridge host) {
         this.source = source;
@@ -30,6 +32,8 @@ public final class RequestBodyChannel implements RequestBodySource.Receiver {
         this.onData = onData;
         this.onEnd = onEnd;
         this.onError = onError;
+        IsolateServices services = host.services();
+        this.entry = services == null ? null : services.bodyEntry();
         source.open(this);
     }
 
@@ -59,9 +63,9 @@ public final class RequestBodyChannel implements RequestBodySource.Receiver {
     }
 
     private void reenter(Runnable callback) {
-        IsolateServices services = host.services();
-        if (services != null) {
-            services.reenter(callback);
+        GuestEntry e = entry;
+        if (e != null) {
+            e.enter(callback);
         }
     }
 }

@@ -82,10 +82,9 @@ function dispatchFetchEvent(request) {
   return fetchEventResponse(event);
 }
 
-const WAIT_UNTIL_LIMIT_MS = 30000;
-
 // ctx.waitUntil / event.waitUntil: the response goes out at once; the isolate stays open until the promise settles,
-// for at most WAIT_UNTIL_LIMIT_MS, after which the work no longer holds it open and a warning is logged.
+// for at most the server's wait-until-timeout-ms (30 s). Then a warning is logged, the work no longer holds the isolate open, and once the
+// response is over the host cancels what the invocation still has pending (its timers, fetches and I/O callbacks).
 function waitUntilDefault(promise) {
   requireHandlerScope();
   let settled = false;
@@ -97,12 +96,14 @@ function waitUntilDefault(promise) {
       host.backgroundEnded();
     }
   };
+  const limit = host.waitUntilLimitMillis();
   const deadline = timerSet(() => {
     if (!settled) {
-      console.warn('waitUntil() work did not finish within ' + WAIT_UNTIL_LIMIT_MS / 1000 + ' s and was abandoned.');
+      console.warn('waitUntil() work did not finish within ' + limit / 1000 + ' s and was cancelled.');
       finish();
+      host.backgroundAbandoned();
     }
-  }, WAIT_UNTIL_LIMIT_MS, [], -1);
+  }, limit, [], -1);
   Promise.resolve(promise).then(finish, (e) => {
     console.error('Uncaught (in waitUntil)', e);
     finish();

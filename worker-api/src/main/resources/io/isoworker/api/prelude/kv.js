@@ -34,6 +34,9 @@ function kvCheckKey(key) {
   }
 }
 
+// Workers allows 1000 KV operations per invocation (a bulk get counts as one).
+const KV_OPERATIONS_PER_INVOCATION = 1000;
+
 function kvFailure(op, status, message) {
   return new Error('KV ' + op + ' failed: ' + status + ' ' + message);
 }
@@ -42,6 +45,9 @@ function kvFailure(op, status, message) {
 // the call itself when the read cache has the answer. The answer is turned into the promise's value by `settle`.
 function kvCall(op, start, settle) {
   const invocation = currentInvocation;
+  if (++invocation.kvOperations > KV_OPERATIONS_PER_INVOCATION) {
+    return Promise.reject(new Error('Too many API requests by single worker invocation.'));
+  }
   return new Promise((resolve, reject) => {
     start((status, message, a, b, c) => {
       currentInvocation = invocation;
