@@ -112,7 +112,7 @@ public final class IsolatePool implements AutoCloseable {
                 List.of(WorkerModule.of("warmup.js", ModuleType.ES_MODULE,
                         "export default { async fetch(req) { const h = req.headers.get('x-n');"
                                 + " return new Response('ok ' + h + ' ' + req.url, { headers: { 'content-type': 'text/plain' } }); } };")),
-                List.of());
+                List.of(), settings.maxRequestCpuLimit().toMillis()); // the server's own cold code paths, not a tenant's
         Executor direct = Runnable::run;
         try {
             for (int i = 0; i < requests; i++) {
