@@ -82,12 +82,27 @@ final class LoopbackHttpClient implements AutoCloseable {
      * @return the response's status code
      */
     int exchange(byte[] request) throws IOException {
-        if (socket == null) {
+        boolean reused = socket != null;
+        if (!reused) {
             connect();
         }
-        out.write(request);
-        out.flush();
-        boolean keepAlive = readResponse();
+        boolean keepAlive;
+        try {
+            out.write(request);
+            out.flush();
+            keepAlive = readResponse();
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            if (!reused) {
+                throw e;
+            }
+            // The server closed the idle keep-alive connection (header-timeout-ms) as this request went out: once
+            // more on a fresh connection, as HTTP clients do.
+            closeSocket();
+            connect();
+            out.write(request);
+            out.flush();
+            keepAlive = readResponse();
+        }
         if (!keepAlive) {
             closeSocket();
         }
