@@ -24,6 +24,7 @@ import io.isoworker.runtime.traffic.ScriptConcurrency;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
 import io.isoworker.runtime.traffic.BodyLimits;
+import io.isoworker.runtime.traffic.LimitCooloff;
 import io.isoworker.runtime.traffic.TrafficVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -135,8 +136,9 @@ public final class IsoworkerServer implements AutoCloseable {
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
             ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {
+        LimitCooloff cooloff = new LimitCooloff();
         TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
-                bodies, edge, concurrency, context);
+                bodies, edge, concurrency, cooloff, context);
         List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
         // One instance per event loop; instances listening on the same host and port share one socket. For "any free
         // port", Vert.x shares a random port among servers asking for the same negative port.

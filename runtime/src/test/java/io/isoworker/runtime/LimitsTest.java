@@ -300,4 +300,34 @@ class LimitsTest {
             assertEquals(200, s.get("big.localhost", "/?size=10").statusCode(), "the worker goes on serving");
         }
     }
+
+    @Test
+    void aVersionThatKeepsRunningOverItsLimitsIsRefusedForACoolOff() throws Exception {
+        try (TestServer s = TestServer.start("cpu-ms", "200");
+                LogCapture log = new LogCapture("io.isoworker.runtime.traffic.LimitCooloff")) {
+            String spinner = """
+                    export default {
+                      fetch(request) {
+                        if (new URL(request.url).pathname === '/ok') return new Response('ok');
+                        for (;;) {}
+                      },
+                    };
+                    """;
+            s.deploy("spinner", spinner);
+            for (int i = 0; i < 2; i++) {
+                assertTrue(s.get("spinner.localhost", "/spin").body().contains("Exceeded CPU time limit"));
+            }
+            assertEquals("ok", s.get("spinner.localhost", "/ok").body(), "a normal answer ends the strikes");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(s.get("spinner.localhost", "/spin").body().contains("Exceeded CPU time limit"));
+            }
+            HttpResponse<String> refused = s.get("spinner.localhost", "/ok");
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.body().contains("Worker exceeded resource limits"), refused.body());
+            assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
+            assertTrue(log.text().contains("script spinner: 3 requests in a row ran over"), log.text());
+            s.deploy("spinner", spinner); // a new version starts afresh
+            assertEquals("ok", s.get("spinner.localhost", "/ok").body());
+        }
+    }
 }

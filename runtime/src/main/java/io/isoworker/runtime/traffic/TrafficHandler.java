@@ -46,10 +46,12 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final EdgeSettings edge;
     private final EventLoopTasks loop;
     private final ScriptConcurrency concurrency;
+    private final LimitCooloff cooloff;
 
     public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies,
-            EdgeSettings edge, ScriptConcurrency concurrency, Context vertxContext) {
+            EdgeSettings edge, ScriptConcurrency concurrency, LimitCooloff cooloff, Context vertxContext) {
         this.concurrency = concurrency;
+        this.cooloff = cooloff;
         this.router = router;
         this.scripts = scripts;
         this.isolates = isolates;
@@ -116,6 +118,17 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
         HttpServerResponse response = req.response();
         String script = bundle.scriptName();
+        long coolingDown = cooloff.remainingMillis(bundle.versionId());
+        if (coolingDown > 0) {
+            if (body != null) {
+                body.discard();
+            }
+            response.putHeader("retry-after", Long.toString((coolingDown + 999) / 1000));
+            jsonError(response, 503, "Worker exceeded resource limits: its last " + LimitCooloff.STRIKES
+                    + " or more requests ran over the CPU or memory limit; retry in " + coolingDown + " ms (request "
+                    + requestId + ").");
+            return;
+        }
         if (!concurrency.tryAcquire(script)) {
             LOG.warn("script {} request {}: refused, limit of {} concurrent requests reached ({} in flight)", script,
                     requestId, concurrency.max(), concurrency.inFlight(script));
@@ -134,8 +147,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
         }
         headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
-        VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(), requestId,
-                maxResponseBody);
+        VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(),
+                bundle.versionId(), requestId, maxResponseBody, cooloff);
         sink.onFinished(() -> concurrency.release(script));
         HttpRequestHead head;
         if (body == null) {

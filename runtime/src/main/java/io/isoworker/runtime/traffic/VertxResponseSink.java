@@ -45,10 +45,15 @@ final class VertxResponseSink implements ResponseSink {
     private final long maxBody;
     private long bodySent;
 
-    VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String requestId,
-            long maxBody) {
+    private final LimitCooloff cooloff;
+    private final String version;
+
+    VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String version,
+            String requestId, long maxBody, LimitCooloff cooloff) {
+        this.version = version;
         this.response = response;
         this.loop = loop;
+        this.cooloff = cooloff;
         this.maxBody = maxBody;
         this.script = script;
         this.requestId = requestId;
@@ -185,6 +190,7 @@ final class VertxResponseSink implements ResponseSink {
         if (finished) {
             return;
         }
+        cooloff.answered(version);
         finished();
         if (!clientGone) {
             response.end();
@@ -201,6 +207,9 @@ final class VertxResponseSink implements ResponseSink {
     @Override
     public void limitExceeded(String message) {
         LOG.warn("script {} request {}: {}", script, requestId, message);
+        if (message.startsWith("Exceeded CPU") || message.startsWith("Exceeded memory")) {
+            cooloff.overrun(script, version);
+        }
         loop.execute(() -> abort(503, message + " (request " + requestId + ").\n"));
     }
 
