@@ -74,10 +74,12 @@ final class BenchServer implements AutoCloseable {
                     "data-dir", List.of(dataDir.toString()),
                     "event-loops", List.of("1"),
                     "admin-token", List.of(ADMIN_TOKEN)));
-            // -Disoworker.bench.memory-mb=N (through BENCH_JVM_OPTS) sets the server's memory-mb, for A/B runs.
-            String memory = System.getProperty("isoworker.bench.memory-mb");
-            if (memory != null) {
-                flags.put("memory-mb", List.of(memory));
+            // -Disoworker.bench.NAME=VALUE (through BENCH_JVM_OPTS) sets the server's setting NAME, for A/B runs.
+            for (String name : List.of("memory-mb", "guest-threads", "guest-threads-per-script", "event-loops")) {
+                String value = System.getProperty("isoworker.bench." + name);
+                if (value != null) {
+                    flags.put(name, List.of(value));
+                }
             }
             extraFlags.forEach((name, value) -> flags.put(name, List.of(value)));
             ServerConfig config = ServerConfig.load(flags, Map.of());
