@@ -350,7 +350,7 @@ public final class Isolate {
             }
             LOG.warn("script {} (version {}): no response within its wall-clock limit of {} ms", bundle.scriptName(),
                     bundle.versionId(), responseTimeoutMillis);
-            limitExceeded("Exceeded wall-clock time limit");
+            limitExceeded("Exceeded wall-clock time limit", false);
         }
 
         private void finish() {
@@ -375,7 +375,7 @@ public final class Isolate {
                 deadline.cancel(false);
             }
             if (reason.startsWith("Exceeded")) {
-                sink.limitExceeded(reason);
+                sink.limitExceeded(reason, true);
             } else {
                 sink.fail("Error: " + reason, "Error: " + reason);
             }
@@ -413,9 +413,9 @@ public final class Isolate {
         }
 
         @Override
-        public void limitExceeded(String message) {
+        public void limitExceeded(String message, boolean isolateDiscarded) {
             finish();
-            sink.limitExceeded(message);
+            sink.limitExceeded(message, isolateDiscarded);
         }
 
         @Override

@@ -297,7 +297,7 @@ public final class IsolatePool implements AutoCloseable {
         }
 
         @Override
-        public void limitExceeded(String message) {
+        public void limitExceeded(String message, boolean isolateDiscarded) {
             LOG.warn("warm-up request failed: {}", message);
         }
 

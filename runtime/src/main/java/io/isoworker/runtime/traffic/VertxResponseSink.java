@@ -205,9 +205,9 @@ final class VertxResponseSink implements ResponseSink {
     }
 
     @Override
-    public void limitExceeded(String message) {
+    public void limitExceeded(String message, boolean isolateDiscarded) {
         LOG.warn("script {} request {}: {}", script, requestId, message);
-        if (message.startsWith("Exceeded CPU") || message.startsWith("Exceeded memory")) {
+        if (isolateDiscarded) {
             cooloff.overrun(script, version);
         }
         loop.execute(() -> abort(503, message + " (request " + requestId + ").\n"));

@@ -39,10 +39,13 @@ public interface ResponseSink {
     void fail(String message, String stack);
 
     /**
-     * A limit stopped the invocation (CPU time, memory). The sink answers 503 with {@code message} if nothing has
-     * been sent yet, otherwise it aborts the response.
+     * A limit stopped the invocation (CPU time, memory, wall-clock time). The sink answers 503 with {@code message}
+     * if nothing has been sent yet, otherwise it aborts the response.
+     *
+     * @param isolateDiscarded true when the overrun cancelled the isolate (CPU time, memory), false when only this
+     *                         request ended (wall-clock time)
      */
-    void limitExceeded(String message);
+    void limitExceeded(String message, boolean isolateDiscarded);
 
     /** True once the client has gone away; a streaming body should stop. */
     boolean clientGone();
