@@ -100,10 +100,14 @@ final class GuestThreads implements AutoCloseable {
                 continue;
             }
             int load = lanes[i].pending.get();
-            if (load < bestLoad || (load == bestLoad && !bestLoaded && loaded.test(i))) {
+            if (load > bestLoad || (load == bestLoad && bestLoaded)) {
+                continue;
+            }
+            boolean here = loaded.test(i);
+            if (load < bestLoad || here) {
                 best = lanes[i];
                 bestLoad = load;
-                bestLoaded = loaded.test(i);
+                bestLoaded = here;
             }
         }
         return best;
