@@ -40,48 +40,59 @@ class KvConcurrencyTest {
             };
             """;
 
+    /** One client thread's work: how many of its requests failed. */
+    private interface Client {
+        int failures(int thread) throws Exception;
+    }
+
+    /** Runs {@code client} on {@code threads} threads at once; returns their failures added up. */
+    private static int failuresOfConcurrent(int threads, Client client) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit((Callable<Integer>) () -> client.failures(thread)));
+        }
+        int failures = 0;
+        for (Future<Integer> f : done) {
+            failures += f.get();
+        }
+        pool.shutdown();
+        return failures;
+    }
+
     private static HttpResponse<String> call(TestServer s, String pathAndQuery) throws Exception {
         return s.send(HttpRequest.newBuilder(URI.create(s.traffic(pathAndQuery))).header("host", "kv-race.localhost"));
     }
 
     @Test
     void concurrentWritersAndReaders() throws Exception {
-        try (TestServer s = TestServer.start("event-loops", "2", "cpu-ms", "60000")) {
+        try (TestServer s = TestServer.start("event-loops", "2", "guest-threads", "4", "cpu-ms", "60000")) {
             String ns = s.createNamespace("race");
             s.deployWithKv("kv-race", WORKER, "KV", ns);
             int threads = 8;
             int perThread = 40;
             Set<String> sharedWrites = ConcurrentHashMap.newKeySet();
             Set<String> sharedReads = ConcurrentHashMap.newKeySet();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit((Callable<Integer>) () -> {
-                    int failures = 0;
-                    for (int i = 0; i < perThread; i++) {
-                        String own = "own-" + thread + "-" + i;
-                        String shared = "t" + thread + "-" + i;
-                        sharedWrites.add(shared);
-                        for (HttpResponse<String> r : List.of(
-                                call(s, "/put?k=" + own + "&v=value-of-" + own),
-                                call(s, "/put?k=shared&v=" + shared),
-                                call(s, "/get?k=shared"))) {
-                            if (r.statusCode() != 200) {
-                                failures++;
-                            } else if (!r.body().equals("ok")) {
-                                sharedReads.add(r.body());
-                            }
+            int failures = failuresOfConcurrent(threads, thread -> {
+                int failed = 0;
+                for (int i = 0; i < perThread; i++) {
+                    String own = "own-" + thread + "-" + i;
+                    String shared = "t" + thread + "-" + i;
+                    sharedWrites.add(shared);
+                    for (HttpResponse<String> r : List.of(
+                            call(s, "/put?k=" + own + "&v=value-of-" + own),
+                            call(s, "/put?k=shared&v=" + shared),
+                            call(s, "/get?k=shared"))) {
+                        if (r.statusCode() != 200) {
+                            failed++;
+                        } else if (!r.body().equals("ok")) {
+                            sharedReads.add(r.body());
                         }
                     }
-                    return failures;
-                }));
-            }
-            int failures = 0;
-            for (Future<Integer> f : done) {
-                failures += f.get();
-            }
-            pool.shutdown();
+                }
+                return failed;
+            });
             assertEquals(0, failures, "requests that failed");
             assertTrue(sharedWrites.containsAll(sharedReads), "a read saw a value nobody wrote: " + sharedReads);
             for (int t = 0; t < threads; t++) {
@@ -118,48 +129,38 @@ class KvConcurrencyTest {
                   },
                 };
                 """;
-        try (TestServer s = TestServer.start("event-loops", "2", "cpu-ms", "60000")) {
+        try (TestServer s = TestServer.start("event-loops", "2", "guest-threads", "4", "cpu-ms", "60000")) {
             String ns = s.createNamespace("torn");
             s.deployWithKv("kv-torn", worker, "KV", ns);
             int threads = 8;
             int perThread = 15;
             Set<String> tags = ConcurrentHashMap.newKeySet();
             List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit((Callable<Integer>) () -> {
-                    int failures = 0;
-                    for (int i = 0; i < perThread; i++) {
-                        // 8-character tags, so that 65536 / 8 copies make exactly 64 KiB
-                        String tag = String.format("w%d-%04d.", thread, i);
-                        String op = switch (thread % 3) {
-                            case 0 -> "/put";
-                            case 1 -> "/putget";
-                            default -> "/get";
-                        };
-                        if (!op.equals("/get")) {
-                            tags.add(tag);
-                        }
-                        HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.traffic(op + "?tag=" + tag)))
-                                .header("host", "kv-torn.localhost"));
-                        if (r.statusCode() != 200) {
-                            failures++;
-                        } else if (op.equals("/putget") && r.body().equals("<null>")) {
-                            failures++; // this request wrote the key before reading it
-                        } else if (!r.body().equals("ok")) {
-                            reads.add(r.body()); // checked below, once every tag written is known
-                        }
+            int failures = failuresOfConcurrent(threads, thread -> {
+                int failed = 0;
+                for (int i = 0; i < perThread; i++) {
+                    // 8-character tags, so that 65536 / 8 copies make exactly 64 KiB
+                    String tag = String.format("w%d-%04d.", thread, i);
+                    String op = switch (thread % 3) {
+                        case 0 -> "/put";
+                        case 1 -> "/putget";
+                        default -> "/get";
+                    };
+                    if (!op.equals("/get")) {
+                        tags.add(tag);
                     }
-                    return failures;
-                }));
-            }
-            int failures = 0;
-            for (Future<Integer> f : done) {
-                failures += f.get();
-            }
-            pool.shutdown();
+                    HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.traffic(op + "?tag=" + tag)))
+                            .header("host", "kv-torn.localhost"));
+                    if (r.statusCode() != 200) {
+                        failed++;
+                    } else if (op.equals("/putget") && r.body().equals("<null>")) {
+                        failed++; // this request wrote the key before reading it
+                    } else if (!r.body().equals("ok")) {
+                        reads.add(r.body()); // checked below, once every tag written is known
+                    }
+                }
+                return failed;
+            });
             assertEquals(0, failures, "requests that failed");
             for (String read : reads) {
                 if (read.equals("<null>")) {
