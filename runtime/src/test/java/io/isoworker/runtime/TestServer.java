@@ -68,6 +68,10 @@ final class TestServer implements AutoCloseable {
         put(flags, "data-dir", dataDir.toString());
         put(flags, "admin-token", TOKEN);
         put(flags, "event-loops", "1");
+        // One guest thread, so one isolate per script, as under isoworker dev: many tests read module state back in
+        // a later request, which several guest threads (each with its own isolate) do not promise, as Workers does
+        // not. Tests of the guest threads and of concurrency set their own.
+        put(flags, "guest-threads", "1");
         put(flags, "prewarmed-contexts", "2");
         // Tests run JavaScript interpreted (no JIT in the test JVM), which takes far more CPU and allocates far more
         // than compiled code: the production defaults (50 ms, 128 MiB) are too tight for the conformance runners. Tests
