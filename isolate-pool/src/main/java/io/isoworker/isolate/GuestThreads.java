@@ -44,14 +44,6 @@ final class GuestThreads implements AutoCloseable {
         }
     }
 
-    int size() {
-        return lanes.length;
-    }
-
-    int lanesPerScript() {
-        return lanesPerScript;
-    }
-
     /** What {@code versionId} has queued or running on each lane. */
     AtomicIntegerArray use(String versionId) {
         return useByVersion.computeIfAbsent(versionId, v -> new AtomicIntegerArray(lanes.length));

@@ -45,7 +45,6 @@ public final class IsolatePool implements AutoCloseable {
     private final GuestThreads guests;
     /** Recycles isolates while the heap stays full after collections; null when off. */
     private final HeapGuard heapGuard;
-    private final AtomicLong heapRecycles = new AtomicLong();
     private final Cache<Key, Isolate> isolates;
     private final AtomicLong coldStarts = new AtomicLong();
     /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
@@ -230,13 +229,7 @@ public final class IsolatePool implements AutoCloseable {
                 + "script {} (version {}), which allocated {} MiB since it loaded", usedAfterGc >> 20, maxHeap >> 20,
                 settings.heapGuardPercent(), isolate.bundle().scriptName(), isolate.bundle().versionId(),
                 isolate.allocatedBytes() >> 20);
-        heapRecycles.incrementAndGet();
         isolates.asMap().remove(heaviest.getKey(), isolate);
-    }
-
-    /** Isolates the heap guard recycled. */
-    public long heapRecycles() {
-        return heapRecycles.get();
     }
 
     public long coldStarts() {
