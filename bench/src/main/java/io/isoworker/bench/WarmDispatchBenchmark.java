@@ -1,6 +1,8 @@
 package io.isoworker.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+
 /**
  * Warm dispatch: one {@code GET /} through the whole stack (loopback TCP, Vert.x, routing by Host, the isolate
  * cache, the worker's {@code fetch} in GraalJS, the response back to the client) to a script whose isolate is already
@@ -34,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * throughput. {@code kv} answers with one {@code env.KV.get} that the KV read cache serves; its goal is 0.8x of
  * {@code hello}'s throughput. {@code text} (not run by default: {@code -p worker=text,kv}) answers the same bytes as
  * {@code kv} without the KV read and without reading {@code request.url}, so the two differ by the KV get alone.
+ * The Web API hot paths, not run by default ({@code -p worker=text,stream,digest,echo,fetch}): {@code stream} (a 64
+ * KiB body from a {@code ReadableStream}), {@code digest} (SHA-256 of 1 KiB with {@code crypto.subtle}), {@code echo}
+ * (a 16 KiB request body read with {@code request.text()}), {@code fetch} (one subrequest to a loopback origin server
+ * in the benchmark's JVM). See {@link BenchWorker}.
  *
  * <p>Warm-up is long on purpose: on 2 cores the JVM is still compiling the Graal compiler itself (it runs as Java
  * code on a stock JDK) and Vert.x for 25-45 s of load: the mean latency was 0.6-1.6 ms in the second 5 s and
@@ -48,45 +59,18 @@ public class WarmDispatchBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmDispatchBenchmark.class);
 
-    static final String HELLO = "export default { fetch(request) { return new Response('hello ' + request.method + ' '"
-            + " + request.url, { headers: { 'content-type': 'text/plain' } }); } };";
-    static final String API = """
-            export default {
-              fetch(request) {
-                const url = new URL(request.url);
-                return Response.json({
-                  path: url.pathname,
-                  q: url.searchParams.get('q'),
-                  agent: request.headers.get('user-agent'),
-                  accept: request.headers.get('accept'),
-                  id: request.headers.get('x-request-id'),
-                });
-              },
-            };
-            """;
-    static final String API_PATH = "/v1/items?q=42";
-    static final String API_ANSWER = "{\"path\":\"/v1/items\",\"q\":\"42\",\"agent\":\"isoworker-bench\","
-            + "\"accept\":\"application/json\",\"id\":\"r-1\"}";
+    /** The hello worker's source (the cold-start benchmark's warm script runs it too). */
+    static final String HELLO = BenchWorker.HELLO.source;
 
-    /** One cached KV read per request: the value is read once at set-up, so every measured get hits the cache. */
-    static final String KV = """
-            export default {
-              async fetch(request, env) {
-                return new Response(await env.KV.get('greeting'), { headers: { 'content-type': 'text/plain' } });
-              },
-            };
-            """;
-    static final String KV_ANSWER = "hello from KV";
-
-    /** A constant answer that reads nothing of the request: the floor the other workers add to. */
-    static final String TEXT = "export default { fetch() { return new Response('hello from KV',"
-            + " { headers: { 'content-type': 'text/plain' } }); } };";
-
+    /** A {@link BenchWorker} by name; the Web API ones run with {@code -p worker=text,stream,digest,echo,fetch}. */
     @Param({"hello", "api", "kv"})
     public String worker;
 
+    private BenchWorker script;
     private BenchServer server;
+    private Vertx originVertx;
     private byte[] request;
+    private String expected;
     private long coldStartsAtStart;
 
     /** One keep-alive connection per benchmark thread. */
@@ -110,53 +94,59 @@ public class WarmDispatchBenchmark {
 
     @Setup(Level.Trial)
     public void startServer() throws Exception {
-        server = BenchServer.start(8);
+        script = BenchWorker.named(worker);
+        Map<String, String> flags = new HashMap<>(Map.of("prewarmed-contexts", "8"));
+        String originUrl = null;
+        if (script == BenchWorker.FETCH) {
+            int port = startOrigin();
+            originUrl = "http://127.0.0.1:" + port + "/";
+            flags.put("egress-allow", "127.0.0.1:" + port);
+        }
         try {
-            if (worker.equals("hello")) {
-                server.deploy(worker, HELLO);
-                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
-            } else if (worker.equals("api")) {
-                server.deploy(worker, API);
-                request = LoopbackHttpClient.request("GET", BenchServer.host(worker), API_PATH, Map.of(
-                        "user-agent", "isoworker-bench", "accept", "application/json", "x-request-id", "r-1"), null);
-            } else if (worker.equals("text")) {
-                server.deploy(worker, TEXT);
-                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
-            } else if (worker.equals("kv")) {
-                String ns = server.createNamespace("bench");
-                server.putValue(ns, "greeting", KV_ANSWER);
-                server.deployWithKv(worker, KV, "KV", ns);
-                request = LoopbackHttpClient.get(BenchServer.host(worker), "/");
-            } else {
-                throw new IllegalArgumentException("worker is 'hello', 'api', 'kv' or 'text', not '" + worker + "'");
-            }
+            server = BenchServer.start(flags);
+            request = script.deploy(server, originUrl);
+            expected = script.expectedAnswer();
             try (LoopbackHttpClient first = server.connect()) {
                 check(first);
             }
             coldStartsAtStart = server.isolates().coldStarts();
         } catch (Exception | Error e) {
-            server.close();
+            stopServer();
             throw e;
         }
+    }
+
+    /** The fetch worker's origin: a Vert.x server on loopback answering a short text; its port. */
+    private int startOrigin() throws Exception {
+        originVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        byte[] answer = BenchWorker.ORIGIN_ANSWER.getBytes(StandardCharsets.US_ASCII);
+        HttpServer origin = originVertx.createHttpServer()
+                .requestHandler(req -> req.response().putHeader("content-type", "text/plain")
+                        .end(Buffer.buffer(answer)))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        return origin.actualPort();
     }
 
     /** One request, with its answer checked: the script must really run. */
     void check(LoopbackHttpClient client) throws IOException {
         int status = client.exchange(request);
         String body = client.bodyText();
-        String expected = switch (worker) {
-            case "hello" -> "hello GET http://" + BenchServer.host(worker) + "/";
-            case "kv", "text" -> KV_ANSWER;
-            default -> API_ANSWER;
-        };
         if (status != 200 || !body.equals(expected)) {
-            throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + body + "', expected '"
-                    + expected + "'");
+            throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + abbreviate(body)
+                    + "', expected '" + abbreviate(expected) + "'");
         }
     }
 
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " chars)";
+    }
+
     @TearDown(Level.Trial)
-    public void stopServer() {
+    public void stopServer() throws Exception {
+        if (originVertx != null) {
+            originVertx.close().await(10, TimeUnit.SECONDS);
+            originVertx = null;
+        }
         if (server == null) {
             return;
         }

@@ -1,5 +1,10 @@
 package io.isoworker.isolate;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -108,20 +113,25 @@ public final class IsolatePool implements AutoCloseable {
     public void warmUp(int requests) throws InterruptedException {
         long start = System.nanoTime();
         WorkerBundle warm = new WorkerBundle("isoworker-warmup", "warmup", "warmup.js",
-                List.of(WorkerModule.of("warmup.js", ModuleType.ES_MODULE,
-                        "export default { async fetch(req) { const h = req.headers.get('x-n');"
-                                + " return new Response('ok ' + h + ' ' + req.url, { headers: { 'content-type': 'text/plain' } }); } };")),
+                List.of(WorkerModule.of("warmup.js", ModuleType.ES_MODULE, warmUpSource())),
                 List.of(), settings.maxRequestCpuLimit().toMillis()); // the server's own cold code paths, not a tenant's
         Executor direct = Runnable::run;
+        WarmUpSink sink = new WarmUpSink();
         try {
             for (int i = 0; i < requests; i++) {
                 Isolate isolate = load(warm, direct);
-                isolate.dispatchFetch(new HttpRequestHead("GET", "http://warmup/" + i,
-                        List.of(Map.entry("x-n", Integer.toString(i))), null), DiscardingSink.INSTANCE);
+                byte[] body = ("{\"n\":" + i + ",\"items\":[\"a\",\"b\"]}").getBytes(StandardCharsets.UTF_8);
+                isolate.dispatchFetch(new HttpRequestHead("POST", "http://warmup/api/items?n=" + i,
+                        List.of(Map.entry("accept", "application/json"), Map.entry("content-type", "application/json"),
+                                Map.entry("x-n", Integer.toString(i))), ByteBuffer.wrap(body)), sink);
                 isolate.retire();
             }
         } catch (ScriptLoadException e) {
             throw new IllegalStateException("the warm-up worker failed to load: " + e.getMessage(), e);
+        }
+        if (sink.failure != null || sink.ended != requests) {
+            throw new IllegalStateException("the engine's warm-up worker did not answer all " + requests
+                    + " requests (" + sink.ended + " answered): " + sink.failure);
         }
         blanks.awaitFull(60, TimeUnit.SECONDS);
         LOG.info("engine warmed up in {} ms ({}, {} pre-warmed contexts)", (System.nanoTime() - start) / 1_000_000,
@@ -262,12 +272,27 @@ public final class IsolatePool implements AutoCloseable {
         }
     }
 
-    /** A sink that drops the response (warm-up). */
-    private enum DiscardingSink implements ResponseSink {
-        INSTANCE;
+    private static String warmUpSource() {
+        try (InputStream in = IsolatePool.class.getResourceAsStream("warmup.js")) {
+            if (in == null) {
+                throw new IllegalStateException("warmup.js is missing from the isolate-pool jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The warm-up's sink: drops the response, counts the answers and keeps the first failure. */
+    private static final class WarmUpSink implements ResponseSink {
+        int ended;
+        String failure;
 
         @Override
         public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+            if (status != 200 && failure == null) {
+                failure = "HTTP " + status;
+            }
         }
 
         @Override
@@ -282,16 +307,21 @@ public final class IsolatePool implements AutoCloseable {
 
         @Override
         public void end() {
+            ended++;
         }
 
         @Override
         public void fail(String message, String stack) {
-            LOG.warn("warm-up request failed: {}", stack);
+            if (failure == null) {
+                failure = stack;
+            }
         }
 
         @Override
         public void limitExceeded(String message, boolean isolateDiscarded) {
-            LOG.warn("warm-up request failed: {}", message);
+            if (failure == null) {
+                failure = message;
+            }
         }
 
         @Override

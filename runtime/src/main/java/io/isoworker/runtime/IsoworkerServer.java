@@ -83,7 +83,9 @@ public final class IsoworkerServer implements AutoCloseable {
             LOG.warn("**************************************************************************************");
         }
         try {
-            isolates.warmUp(20);
+            // With the optimizing compiler, enough runs for the JIT to start on the hot paths; interpreted (tests), a
+            // couple for the host classes and the prelude's first-use work.
+            isolates.warmUp(isolates.engine().optimizing() ? 20 : 2);
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
                     new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners());
