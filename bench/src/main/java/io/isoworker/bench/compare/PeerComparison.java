@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -22,6 +24,9 @@ import io.vertx.core.json.JsonObject;
  * Exits 1 when a runtime answered wrongly, with errors, or did not start; 2 on bad options.
  */
 public final class PeerComparison {
+
+    private static final long START_NANOS = System.nanoTime();
+    private static final int FIRST_ANSWER_ATTEMPTS = 3;
 
     private final CompareOptions options;
     private final Workspace ws;
@@ -118,46 +123,45 @@ public final class PeerComparison {
     }
 
     private void runLoad(String name, Peer peer) {
+        Map<Workload, Results.LoadRow> rows = new EnumMap<>(Workload.class);
         List<Workload> supported = new ArrayList<>();
         for (Workload w : options.loadWorkloads()) {
             String why = peer == null ? missingNote() : peer.unsupported(w);
             if (why != null) {
-                results.add(new Results.LoadRow(name, w, null, why));
+                rows.put(w, new Results.LoadRow(name, w, null, why));
             } else {
                 supported.add(w);
             }
         }
-        if (supported.isEmpty()) {
-            return;
-        }
-        List<List<Workload>> processes = peer.processPerWorkload()
-                ? supported.stream().map(List::of).toList() : List.of(supported);
-        boolean first = true;
-        for (List<Workload> group : processes) {
-            say(name + ": starting for " + group.stream().map(Workload::id).toList());
-            Peer.Served served;
-            try {
-                served = peer.serve(group, ws);
-            } catch (Exception e) {
-                for (Workload w : group) {
-                    failLoad(name, w, "did not start: " + message(e));
+        if (!supported.isEmpty()) {
+            List<List<Workload>> processes = peer.processPerWorkload()
+                    ? supported.stream().map(List::of).toList() : List.of(supported);
+            boolean first = true;
+            for (List<Workload> group : processes) {
+                say(name + ": starting for " + group.stream().map(Workload::id).toList());
+                Peer.Served served;
+                try {
+                    served = peer.serve(group, ws);
+                } catch (Exception e) {
+                    group.forEach(w -> rows.put(w, failed(name, w, "did not start: " + message(e))));
+                    continue;
                 }
-                continue;
-            }
-            try (served) {
-                for (Workload w : group) {
-                    int warmup = first ? options.warmupSeconds() : options.warmupNextSeconds();
-                    first = false;
-                    measure(name, peer, w, served.target(w), warmup);
+                try (served) {
+                    for (Workload w : group) {
+                        int warmup = first ? options.warmupSeconds() : options.warmupNextSeconds();
+                        first = false;
+                        rows.put(w, measure(name, peer, w, served.target(w), warmup));
+                    }
                 }
             }
         }
+        options.loadWorkloads().forEach(w -> results.add(rows.get(w)));
     }
 
-    private void measure(String name, Peer peer, Workload w, Target target, int warmupSeconds) {
+    private Results.LoadRow measure(String name, Peer peer, Workload w, Target target, int warmupSeconds) {
         Path log = ws.log(name + "-wrk");
         try {
-            checkAnswer(target, w);
+            String firstAnswers = checkFirstAnswer(target, w);
             if (warmupSeconds > 0) {
                 say(name + " " + w.id() + ": warm-up " + warmupSeconds + " s");
                 Wrk.Result warm = wrk.run(target, w, warmupSeconds, log);
@@ -168,25 +172,26 @@ public final class PeerComparison {
             say(name + " " + w.id() + ": measuring " + options.durationSeconds() + " s");
             Wrk.Result r = wrk.run(target, w, options.durationSeconds(), log);
             checkAnswer(target, w);
-            String note = peer.loadNote();
+            String note = join(firstAnswers, peer.loadNote());
             if (r.errors() > 0 || r.requests() == 0) {
                 String what = r.requests() == 0 ? "NO REQUESTS COMPLETED"
                         : "ERRORS: " + r.socketErrors() + " socket, " + r.statusErrors() + " status >= 400";
-                note = note.isEmpty() ? what : what + "; " + note;
+                note = join(what, note);
                 results.fail(name + " " + w.id() + ": " + what);
             }
-            results.add(new Results.LoadRow(name, w, r, note));
-            say(String.format(java.util.Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", name,
+            say(String.format(Locale.ROOT, "%s %s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", name,
                     w.id(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.errors()));
+            return new Results.LoadRow(name, w, r, note);
         } catch (Exception e) {
-            failLoad(name, w, message(e));
+            return failed(name, w, message(e));
         }
     }
 
-    private void failLoad(String name, Workload w, String why) {
+    /** A load row that failed, and the failure recorded. */
+    private Results.LoadRow failed(String name, Workload w, String why) {
         say(name + " " + w.id() + ": FAILED: " + why);
-        results.add(new Results.LoadRow(name, w, null, "FAILED: " + why));
         results.fail(name + " " + w.id() + ": " + why);
+        return new Results.LoadRow(name, w, null, "FAILED: " + why);
     }
 
     private void runColdStarts(String name, Peer peer) {
@@ -216,6 +221,27 @@ public final class PeerComparison {
     }
 
     /**
+     * The check before a workload's warm-up: up to {@value #FIRST_ANSWER_ATTEMPTS} requests until one is right (a
+     * runtime's very first request to a script may be slower than later ones: isoworker's default 50 ms CPU limit
+     * can cancel it). Returns a note naming the wrong answers before the right one (empty when the first was right);
+     * throws when none was right.
+     */
+    private static String checkFirstAnswer(Target target, Workload w) throws IOException {
+        List<String> wrong = new ArrayList<>();
+        for (int attempt = 1; attempt <= FIRST_ANSWER_ATTEMPTS; attempt++) {
+            try {
+                checkAnswer(target, w);
+                return wrong.isEmpty() ? "" : "WARNING: the first " + (wrong.size() == 1 ? "answer was" : wrong.size()
+                        + " answers were") + " wrong, the next right: " + String.join("; ", wrong);
+            } catch (IOException e) {
+                wrong.add(message(e));
+                say(w.id() + " at " + target.url(w.path()) + ", request " + attempt + ": " + message(e));
+            }
+        }
+        throw new IOException(String.join("; ", wrong));
+    }
+
+    /**
      * One request as wrk sends it; throws unless the answer is a 200 with exactly the workload's body.
      */
     static void checkAnswer(Target target, Workload w) throws IOException {
@@ -230,12 +256,17 @@ public final class PeerComparison {
         }
     }
 
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+    }
+
     private static String message(Exception e) {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
+    /** A progress line on stdout, with the seconds since the start. */
     private static void say(String line) {
-        System.out.println("compare: " + line);
+        System.out.printf(Locale.ROOT, "compare [%5.1f s]: %s%n", (System.nanoTime() - START_NANOS) / 1e9, line);
     }
 
     private static void deleteTree(Path root) {
