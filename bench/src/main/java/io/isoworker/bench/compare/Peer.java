@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * A runtime of the comparison: how to start it serving some workloads, which workloads it cannot serve, and how its
- * process-start cold start is measured. One runtime runs at a time; every process it starts is stopped by
- * {@link Served#close}.
+ * cold starts are measured. One runtime runs at a time; the processes it starts are stopped by
+ * {@link Served#close} and by each {@link ColdStart} before the next sample.
  */
 abstract class Peer {
 

@@ -238,7 +238,7 @@ public final class PeerComparison {
                 say(w.id() + " at " + target.url(w.path()) + ", request " + attempt + ": " + message(e));
             }
         }
-        throw new IOException(String.join("; ", wrong));
+        throw new IOException(wrong.getFirst() + " (" + FIRST_ANSWER_ATTEMPTS + " attempts, none right)");
     }
 
     /**
