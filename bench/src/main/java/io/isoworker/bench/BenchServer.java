@@ -2,7 +2,6 @@ package io.isoworker.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.runtime.IsoworkerServer;
 import io.isoworker.runtime.config.ServerConfig;
-import io.vertx.core.json.JsonObject;
 
 /**
  * A real isoworker server started in the benchmark's JVM, as {@code isoworker serve} starts it: traffic and admin
@@ -36,9 +34,9 @@ final class BenchServer implements AutoCloseable {
     private final Path tempDir;
     private final ServerConfig config;
     private final IsoworkerServer server;
-    private final LoopbackHttpClient admin;
+    private final AdminClient admin;
 
-    private BenchServer(Path tempDir, ServerConfig config, IsoworkerServer server, LoopbackHttpClient admin) {
+    private BenchServer(Path tempDir, ServerConfig config, IsoworkerServer server, AdminClient admin) {
         this.tempDir = tempDir;
         this.config = config;
         this.server = server;
@@ -96,7 +94,7 @@ final class BenchServer implements AutoCloseable {
                         + "runtime/target/jit "
                         + "(or set -D" + ALLOW_INTERPRETED + "=true to measure the interpreter on purpose)");
             }
-            LoopbackHttpClient admin = new LoopbackHttpClient(server.adminPort());
+            AdminClient admin = new AdminClient(server.adminPort(), ADMIN_TOKEN);
             return new BenchServer(dir, config, server, admin);
         } catch (Exception | Error e) {
             if (server != null) {
@@ -136,62 +134,22 @@ final class BenchServer implements AutoCloseable {
      * @return the new version's id
      */
     String deploy(String name, String source) throws IOException {
-        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(), "/v1/scripts/" + name,
-                Map.of("Authorization", "Bearer " + ADMIN_TOKEN,
-                        "Content-Type", "application/javascript+module"),
-                source.getBytes(StandardCharsets.UTF_8));
-        int status = admin.exchange(request);
-        String answer = admin.bodyText();
-        if (status != 200) {
-            throw new IOException("uploading script " + name + " failed: HTTP " + status + " " + answer);
-        }
-        return new JsonObject(answer).getString("version_id");
+        return admin.deploy(name, source);
     }
 
     /** Creates a KV namespace through the admin API; its id. */
     String createNamespace(String title) throws IOException {
-        byte[] request = LoopbackHttpClient.request("POST", "127.0.0.1:" + server.adminPort(), "/v1/kv/namespaces",
-                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"),
-                new JsonObject().put("title", title).encode().getBytes(StandardCharsets.UTF_8));
-        int status = admin.exchange(request);
-        String answer = admin.bodyText();
-        if (status != 200) {
-            throw new IOException("creating KV namespace " + title + " failed: HTTP " + status + " " + answer);
-        }
-        return new JsonObject(answer).getJsonObject("result").getString("id");
+        return admin.createNamespace(title);
     }
 
     /** Writes one KV value through the admin API. */
     void putValue(String namespaceId, String key, String value) throws IOException {
-        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(),
-                "/v1/kv/namespaces/" + namespaceId + "/values/" + key,
-                Map.of("Authorization", "Bearer " + ADMIN_TOKEN), value.getBytes(StandardCharsets.UTF_8));
-        int status = admin.exchange(request);
-        if (status != 200) {
-            throw new IOException("KV put failed: HTTP " + status + " " + admin.bodyText());
-        }
+        admin.putValue(namespaceId, key, value);
     }
 
     /** Uploads a module-syntax script with one KV binding {@code binding} to namespace {@code namespaceId}. */
     String deployWithKv(String name, String source, String binding, String namespaceId) throws IOException {
-        String boundary = "isoworker-bench-boundary";
-        JsonObject metadata = new JsonObject().put("main_module", "worker.js").put("bindings",
-                new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "kv_namespace")
-                        .put("name", binding).put("namespace_id", namespaceId)));
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
-                + "Content-Type: application/json\r\n\r\n" + metadata.encode() + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"worker.js\"; filename=\"worker.js\"\r\n"
-                + "Content-Type: application/javascript+module\r\n\r\n" + source + "\r\n--" + boundary + "--\r\n";
-        byte[] request = LoopbackHttpClient.request("PUT", "127.0.0.1:" + server.adminPort(), "/v1/scripts/" + name,
-                Map.of("Authorization", "Bearer " + ADMIN_TOKEN,
-                        "Content-Type", "multipart/form-data; boundary=" + boundary),
-                body.getBytes(StandardCharsets.UTF_8));
-        int status = admin.exchange(request);
-        String answer = admin.bodyText();
-        if (status != 200) {
-            throw new IOException("uploading script " + name + " failed: HTTP " + status + " " + answer);
-        }
-        return new JsonObject(answer).getString("version_id");
+        return admin.deployWithKv(name, source, binding, namespaceId);
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.Map;
  * possible between writing the request and reading the last byte of the response, so that the measured time is the
  * server's plus the loopback round trip. No TLS, no redirects, no pooling. Not thread-safe: one per benchmark thread.
  */
-final class LoopbackHttpClient implements AutoCloseable {
+public final class LoopbackHttpClient implements AutoCloseable {
 
     private static final int MAX_BODY = 16 * 1024 * 1024;
 
@@ -33,7 +33,7 @@ final class LoopbackHttpClient implements AutoCloseable {
     private int bodyLength;
     private int status;
 
-    LoopbackHttpClient(int port) throws IOException {
+    public LoopbackHttpClient(int port) throws IOException {
         this.port = port;
         connect();
     }
@@ -51,12 +51,13 @@ final class LoopbackHttpClient implements AutoCloseable {
     }
 
     /** A prepared {@code GET path} request for {@code host}. */
-    static byte[] get(String host, String path) {
+    public static byte[] get(String host, String path) {
         return request("GET", host, path, Map.of(), null);
     }
 
     /** A prepared request; a body (may be null) gets a {@code Content-Length}. */
-    static byte[] request(String method, String host, String path, Map<String, String> headers, byte[] content) {
+    public static byte[] request(String method, String host, String path, Map<String, String> headers,
+            byte[] content) {
         StringBuilder head = new StringBuilder(128)
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append("\r\n");
@@ -81,7 +82,7 @@ final class LoopbackHttpClient implements AutoCloseable {
      *
      * @return the response's status code
      */
-    int exchange(byte[] request) throws IOException {
+    public int exchange(byte[] request) throws IOException {
         boolean reused = socket != null;
         if (!reused) {
             connect();
@@ -110,7 +111,7 @@ final class LoopbackHttpClient implements AutoCloseable {
     }
 
     /** The status code of the last response. */
-    int status() {
+    public int status() {
         return status;
     }
 
@@ -120,7 +121,7 @@ final class LoopbackHttpClient implements AutoCloseable {
     }
 
     /** The last response's body as UTF-8 text. */
-    String bodyText() {
+    public String bodyText() {
         return new String(body, 0, bodyLength, StandardCharsets.UTF_8);
     }
 
