@@ -35,14 +35,17 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Density: the heap one idle deployed script holds, at {@code scripts} deployed scripts, each a {@code bundle}:
- * {@code small} (a hello-world module of ~300 bytes) or {@code 1mib} (a generated 1 MiB bundle that looks like a
+ * {@code small} (a hello-world module of ~200 bytes) or {@code 1mib} (a generated 1 MiB bundle that looks like a
  * bundled app, see {@link AppBundle}). Every script's source is distinct. The goal to report against: an idle script
  * under 256 KiB of heap.
  *
  * <p>Trial set-up: a server with one guest thread ({@code guest-threads 1}, so each script has exactly one isolate),
  * {@code max-isolates} above the script count, a one-day idle timeout and the heap guard off
  * ({@code heap-guard-percent 0}), so nothing is evicted or recycled during the trial; 8 pre-warmed contexts (the
- * default), and for {@code 1mib} a startup CPU limit of 30 s (see {@link #STARTUP_CPU_MS_1MIB}). The used heap after full collections (see {@link #usedHeapAfterGc}) is read three times: before
+ * default), and for {@code 1mib} a startup CPU limit of 30 s (see {@link #STARTUP_CPU_MS_1MIB}). Requests get a CPU
+ * limit of 1,000 ms instead of 50: with thousands of isolates, a hello world's first request sometimes used 50-112 ms
+ * of CPU and was cancelled (seen at 10,000 small scripts; not investigated further). The used heap after full
+ * collections, once settled (see {@link #usedHeapAfterGc}), is read three times: before
  * deploying, after uploading all scripts through the admin API (versions held, none loaded), and after one request
  * to each script (each has a loaded, idle isolate). Logged, and written as JSON to the file named by the system
  * property {@value #OUT_PROPERTY} (default {@code bench/results/density-SCRIPTS-BUNDLE.json}): bytes and KiB per
@@ -128,6 +131,7 @@ public class DensityBenchmark {
                 "idle-timeout-seconds", Long.toString(TimeUnit.DAYS.toSeconds(1)),
                 "heap-guard-percent", "0",
                 "prewarmed-contexts", "8",
+                "cpu-ms", "1000",
                 "startup-cpu-ms", bundle.equals("small") ? "1000" : Long.toString(STARTUP_CPU_MS_1MIB)));
         try {
             traffic = server.connect();
@@ -193,6 +197,8 @@ public class DensityBenchmark {
                         .put("deployed", deployed.afterGc).put("loaded", loaded.afterGc))
                 .put("heap_used_mxbean_bytes", new JsonObject().put("before", before.used)
                         .put("deployed", deployed.used).put("loaded", loaded.used))
+                .put("heap_readings", new JsonObject().put("before", before.readings)
+                        .put("deployed", deployed.readings).put("loaded", loaded.readings))
                 .put("deployed_only_bytes_per_script", deployedPer)
                 .put("loaded_idle_bytes_per_script", loadedPer)
                 .put("isolate_bytes_per_script", isolatePer)
@@ -220,29 +226,56 @@ public class DensityBenchmark {
     }
 
     /**
-     * @param afterGc the heap pools' usage right after the last collection (the GC's own after-collection figure)
-     * @param used    the MemoryMXBean's heap usage read right after it, for comparison
+     * @param afterGc  the heap pools' usage right after a collection (the GC's own after-collection figure), the
+     *                 lowest of the readings taken
+     * @param used     the MemoryMXBean's heap usage read right after that collection, for comparison
+     * @param readings how many readings it took for them to settle
      */
-    private record Heap(long afterGc, long used) {
+    private record Heap(long afterGc, long used, int readings) {
     }
 
-    /** Several full collections, then the heap in use after the last (as BlankContextBenchmark does). */
-    private static Heap usedHeapAfterGc() {
-        for (int i = 0; i < 4; i++) {
+    /**
+     * The heap in use after full collections (as BlankContextBenchmark reads it), once it has settled. On a stock JDK
+     * the Graal compiler runs as Java code in the same heap: a Truffle compilation in flight holds tens of MiB of
+     * compiler graphs (seen with {@code jmap -histo:live} during the uploads), which are not any script's. So this
+     * reads every 500 ms until three readings in a row are within 1 MiB of each other (at most 40 readings) and
+     * takes the lowest.
+     */
+    private static Heap usedHeapAfterGc() throws InterruptedException {
+        List<Heap> readings = new ArrayList<>();
+        while (readings.size() < 40) {
+            readings.add(readHeapAfterGc(readings.size() + 1));
+            int n = readings.size();
+            if (n >= 3) {
+                long hi = Math.max(readings.get(n - 1).afterGc, Math.max(readings.get(n - 2).afterGc,
+                        readings.get(n - 3).afterGc));
+                long lo = Math.min(readings.get(n - 1).afterGc, Math.min(readings.get(n - 2).afterGc,
+                        readings.get(n - 3).afterGc));
+                if (hi - lo <= 1L << 20) {
+                    break;
+                }
+            }
+            Thread.sleep(500);
+        }
+        Heap lowest = readings.stream().min(java.util.Comparator.comparingLong(Heap::afterGc)).orElseThrow();
+        LOG.info("heap after GC: {} MiB (lowest of {} readings: {} MiB)", lowest.afterGc >> 20, readings.size(),
+                readings.stream().map(h -> Long.toString(h.afterGc >> 20)).toList());
+        return lowest;
+    }
+
+    private static Heap readHeapAfterGc(int reading) {
+        for (int i = 0; i < 3; i++) {
             System.gc();
         }
         long afterGc = 0;
-        List<String> pools = new ArrayList<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             MemoryUsage usage = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
             if (usage != null) {
                 afterGc += usage.getUsed();
-                pools.add(pool.getName());
             }
         }
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        LOG.debug("heap after GC {} bytes over pools {}; MemoryMXBean used {} bytes", afterGc, pools, used);
-        return new Heap(afterGc, used);
+        return new Heap(afterGc, used, reading);
     }
 
     static String name(int i) {
