@@ -183,6 +183,12 @@ public class DensityBenchmark {
         long deployedPer = (deployed.afterGc - before.afterGc) / scripts;
         long loadedPer = (loaded.afterGc - before.afterGc) / scripts;
         long isolatePer = (loaded.afterGc - deployed.afterGc) / scripts;
+        long deployedPerLowest = (deployed.lowest - before.lowest) / scripts;
+        long loadedPerLowest = (loaded.lowest - before.lowest) / scripts;
+        LOG.info(String.format(Locale.ROOT, "density (%,d x %s) from the lowest readings instead: per script deployed "
+                + "only %.1f KiB, loaded and idle %.1f KiB (heap before %,d MiB, deployed %,d MiB, loaded %,d MiB)",
+                scripts, bundle, deployedPerLowest / 1024.0, loadedPerLowest / 1024.0, before.lowest >> 20,
+                deployed.lowest >> 20, loaded.lowest >> 20));
         LOG.info(String.format(Locale.ROOT, "density (%,d x %s, guest-threads 1): per script deployed only %,d "
                 + "bytes (%.1f KiB), loaded and idle %,d bytes (%.1f KiB, of which the isolate %.1f KiB); goal "
                 + "< 256 KiB; liveIsolates %,d; heap used after GC: before %,d MiB, deployed %,d MiB, loaded %,d MiB "
@@ -200,6 +206,10 @@ public class DensityBenchmark {
                         .put("deployed", deployed.afterGc).put("loaded", loaded.afterGc))
                 .put("heap_used_mxbean_bytes", new JsonObject().put("before", before.used)
                         .put("deployed", deployed.used).put("loaded", loaded.used))
+                .put("heap_after_gc_lowest_bytes", new JsonObject().put("before", before.lowest)
+                        .put("deployed", deployed.lowest).put("loaded", loaded.lowest))
+                .put("deployed_only_kib_per_script_from_lowest", deployedPerLowest / 1024.0)
+                .put("loaded_idle_kib_per_script_from_lowest", loadedPerLowest / 1024.0)
                 .put("heap_readings", new JsonObject().put("before", before.readings)
                         .put("deployed", deployed.readings).put("loaded", loaded.readings))
                 .put("deployed_only_bytes_per_script", deployedPer)
@@ -229,20 +239,25 @@ public class DensityBenchmark {
     }
 
     /**
-     * @param afterGc  the heap pools' usage right after a collection (the GC's own after-collection figure), the
-     *                 lowest of the readings taken
+     * @param afterGc  the heap pools' usage right after a collection (the GC's own after-collection figure), once
+     *                 settled
      * @param used     the MemoryMXBean's heap usage read right after that collection, for comparison
+     * @param lowest   the lowest after-collection figure among the readings
      * @param readings how many readings it took for them to settle
      */
-    private record Heap(long afterGc, long used, int readings) {
+    private record Heap(long afterGc, long used, long lowest, int readings) {
     }
 
     /**
      * The heap in use after full collections (as BlankContextBenchmark reads it), once it has settled. On a stock JDK
      * the Graal compiler runs as Java code in the same heap: a Truffle compilation in flight holds tens of MiB of
-     * compiler graphs (seen with {@code jmap -histo:live} during the uploads), which are not any script's. So this
-     * reads every 500 ms until three readings in a row are within 1 MiB of each other (at most 40 readings) and
-     * takes the lowest.
+     * compiler graphs (seen with {@code jmap -histo:live} during the uploads), which are not any script's, and the
+     * compiled code's metadata grows for a while after load. So this reads every 500 ms until three readings in a row
+     * are within 1 MiB of each other (at most 40 readings) and takes the last (the settled heap; when it never
+     * settles, the last reading all the same, and a warning). The lowest reading is kept beside it: the two can
+     * differ a lot (at 1,000 small scripts deployed, the readings once climbed from 160 MiB to 1.7 GiB over ~15 s
+     * and settled at 1.1 GiB, where another run had settled at under 300 MiB), so both figures are logged and
+     * written, and a figure should be trusted only when repeated runs agree.
      */
     private static Heap usedHeapAfterGc() throws InterruptedException {
         List<Heap> readings = new ArrayList<>();
@@ -260,10 +275,17 @@ public class DensityBenchmark {
             }
             Thread.sleep(500);
         }
-        Heap lowest = readings.stream().min(java.util.Comparator.comparingLong(Heap::afterGc)).orElseThrow();
-        LOG.info("heap after GC: {} MiB (lowest of {} readings: {} MiB)", lowest.afterGc >> 20, readings.size(),
-                readings.stream().map(h -> Long.toString(h.afterGc >> 20)).toList());
-        return lowest;
+        Heap last = readings.getLast();
+        long lowest = readings.stream().mapToLong(Heap::afterGc).min().orElseThrow();
+        List<String> mib = readings.stream().map(h -> Long.toString(h.afterGc >> 20)).toList();
+        if (readings.size() == 40) {
+            LOG.warn("heap after GC did not settle in 40 readings: taking the last, {} MiB (readings {} MiB)",
+                    last.afterGc >> 20, mib);
+        } else {
+            LOG.info("heap after GC: {} MiB, settled after {} readings (lowest {} MiB; readings {} MiB)",
+                    last.afterGc >> 20, readings.size(), lowest >> 20, mib);
+        }
+        return new Heap(last.afterGc, last.used, lowest, readings.size());
     }
 
     private static Heap readHeapAfterGc(int reading) {
@@ -278,7 +300,7 @@ public class DensityBenchmark {
             }
         }
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return new Heap(afterGc, used, reading);
+        return new Heap(afterGc, used, afterGc, reading);
     }
 
     static String name(int i) {
