@@ -18,18 +18,30 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Cold start: the client-side time of one {@code GET /} for a script that has no isolate on the server's event loop,
- * from writing the request to reading the last byte of the response, with the pre-warmed pool full. The server takes
- * a blank pre-warmed context, evaluates the worker's module in it, calls its {@code fetch} and answers.
+ * from writing the request to reading the last byte of the response. The server takes a blank context (pre-warmed,
+ * or built on the spot), evaluates the worker's module in it, calls its {@code fetch} and answers.
+ *
+ * <p>{@code pool}: {@code prewarmed} keeps 8 blank contexts ready (the default server), so the cold start takes one
+ * whose context creation and prelude ran off the request path; {@code none} starts the server with
+ * {@code prewarmed-contexts 0}, so every cold start builds its context and evaluates the prelude on the request path.
+ *
+ * <p>At the end of the trial the server's own record of the cold starts' parts over the measurement iterations is
+ * logged ({@link io.isoworker.isolate.IsolatePool#coldStartPhases}): waiting for a context, context creation,
+ * prelude, module evaluation, first call, the total on the guest thread, and (for {@code prewarmed}) what the pool's
+ * filler spent off the request path on the contexts those cold starts took. They are server-side times; the score
+ * also holds the network round trip, the event loop and the hand-off to the guest thread.
  *
  * <p>Before each measured request, unmeasured ({@code @Setup(Level.Invocation)}): the script's isolate is retired, the
  * retirement is let run to its end (the old context closed on the event loop, so that its cost does not land in the
  * measured request), the pre-warmed pool is refilled, and one warm request to another script goes over the same
- * connection. After each, the server's cold-start counter must have moved by exactly one.
+ * connection. After each, the server's cold-start counter must have moved by exactly one, and with {@code prewarmed}
+ * the request must have found a pre-warmed context (no pool miss).
  *
  * <p>{@code version}:
  * <ul>
@@ -40,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * parsed but its code is cold; the previous version is retired.</li>
  * <li>{@code loaded-once} (not run by default: {@code -p version=loaded-once}): like {@code never-loaded}, but the new
  * version is loaded and answers one request before it is retired and measured, to tell the cost of a version's first
- * load from that of its later loads.</li>
+ * load from that of its later loads. That unmeasured first load is a cold start too, so the logged parts are over
+ * twice as many cold starts as were measured, half of them first loads.</li>
  * </ul>
  *
  * <p>Warm-up is long on purpose: on 2 cores the cold start kept getting faster for 60-80 s of this loop (HotSpot was
@@ -64,6 +77,9 @@ public class ColdStartBenchmark {
     @Param({"reloaded", "never-loaded"})
     public String version;
 
+    @Param({"prewarmed", "none"})
+    public String pool;
+
     private BenchServer server;
     private LoopbackHttpClient traffic;
     private byte[] coldRequest;
@@ -73,6 +89,8 @@ public class ColdStartBenchmark {
     private long coldStartsBefore;
     private long measured;
     private long missesAtStart;
+    private long missesBefore;
+    private final MeasuredColdStarts parts = new MeasuredColdStarts();
 
     static String source(int n) {
         return "// version " + n + "\n"
@@ -86,7 +104,7 @@ public class ColdStartBenchmark {
             throw new IllegalArgumentException("version is 'reloaded', 'never-loaded' or 'loaded-once', not '"
                     + version + "'");
         }
-        server = BenchServer.start(8);
+        server = BenchServer.start(prewarmedContexts(pool));
         try {
             server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.HELLO);
             versionId = server.deploy(SCRIPT, source(versionCounter));
@@ -107,7 +125,21 @@ public class ColdStartBenchmark {
         }
     }
 
-    /** Unmeasured: makes the next request a cold start with a full pre-warmed pool. */
+    /** The {@code prewarmed-contexts} of {@code pool}: {@code prewarmed} 8 (the default server), {@code none} 0. */
+    static int prewarmedContexts(String pool) {
+        return switch (pool) {
+            case "prewarmed" -> 8;
+            case "none" -> 0;
+            default -> throw new IllegalArgumentException("pool is 'prewarmed' or 'none', not '" + pool + "'");
+        };
+    }
+
+    @Setup(Level.Iteration)
+    public void markMeasurement(IterationParams iteration) {
+        parts.iterationStarts(iteration, server.isolates());
+    }
+
+    /** Unmeasured: makes the next request a cold start with a full pre-warmed pool (or none). */
     @Setup(Level.Invocation)
     public void prepareColdStart() throws Exception {
         String retire = versionId;
@@ -129,6 +161,7 @@ public class ColdStartBenchmark {
         }
         flush();
         coldStartsBefore = server.isolates().coldStarts();
+        missesBefore = server.isolates().prewarmMisses();
     }
 
     /** A warm request to another script on the same event loop: runs after anything already queued there. */
@@ -145,6 +178,9 @@ public class ColdStartBenchmark {
         if (coldStarts != 1) {
             throw new IllegalStateException("the measured request made " + coldStarts + " cold starts, expected 1");
         }
+        if (pool.equals("prewarmed") && server.isolates().prewarmMisses() != missesBefore) {
+            throw new IllegalStateException("the measured request found the pre-warmed pool empty");
+        }
         measured++;
     }
 
@@ -153,9 +189,10 @@ public class ColdStartBenchmark {
         if (server == null) {
             return;
         }
-        LOG.info("cold start ({}): {} cold starts measured or warmed up, {} pre-warmed pool miss(es), "
-                + "{} version(s) uploaded", version, measured, server.isolates().prewarmMisses() - missesAtStart,
+        LOG.info("cold start ({}, pool {}): {} cold starts measured or warmed up, {} pre-warmed pool miss(es), "
+                + "{} version(s) uploaded", version, pool, measured, server.isolates().prewarmMisses() - missesAtStart,
                 versionCounter + 1);
+        LOG.info("cold start ({}, pool {}) {}", version, pool, parts.describe(server.isolates()));
         if (traffic != null) {
             traffic.close();
         }
@@ -163,7 +200,7 @@ public class ColdStartBenchmark {
         server = null;
     }
 
-    /** One request that finds no isolate for its script: loads it into a pre-warmed context and answers. */
+    /** One request that finds no isolate for its script: loads it into a blank context and answers. */
     @Benchmark
     public int coldRequest() throws IOException {
         int status = traffic.exchange(coldRequest);

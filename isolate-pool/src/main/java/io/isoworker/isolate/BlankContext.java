@@ -22,12 +22,21 @@ public final class BlankContext implements AutoCloseable {
     final ModuleFileSystem fileSystem;
     final HostBridge host;
     final Value internals;
+    /** How long building the sandboxed Context took. */
+    final long creationNanos;
+    /** How long evaluating the prelude in it took. */
+    final long preludeNanos;
+    /** Set by the pre-warmed pool when it hands this context out: it was built off the request path. */
+    boolean prewarmed;
 
-    BlankContext(Context context, ModuleFileSystem fileSystem, HostBridge host, Value internals) {
+    BlankContext(Context context, ModuleFileSystem fileSystem, HostBridge host, Value internals, long creationNanos,
+            long preludeNanos) {
         this.context = context;
         this.fileSystem = fileSystem;
         this.host = host;
         this.internals = internals;
+        this.creationNanos = creationNanos;
+        this.preludeNanos = preludeNanos;
     }
 
     /**

@@ -32,12 +32,14 @@ final class ContextPool implements AutoCloseable {
         }
     }
 
-    /** A blank context: pre-warmed if one is ready, otherwise built now. */
+    /** A blank context: pre-warmed if one is ready ({@link BlankContext#prewarmed} set), otherwise built now. */
     BlankContext take() {
         BlankContext c = ready.poll();
         if (c == null) {
             misses.incrementAndGet();
             c = engine.newBlankContext();
+        } else {
+            c.prewarmed = true;
         }
         LockSupport.unpark(filler);
         return c;

@@ -60,6 +60,7 @@ public final class IsolateEngine implements AutoCloseable {
      * any thread. The pool calls it; it is public for the benchmarks that measure that cost.
      */
     public BlankContext newBlankContext() {
+        long start = System.nanoTime();
         ModuleFileSystem fs = new ModuleFileSystem();
         Context context = Context.newBuilder("js")
                 .engine(engine)
@@ -76,10 +77,11 @@ public final class IsolateEngine implements AutoCloseable {
                 .option("js.graal-builtin", "false")
                 .option("js.console", "false")
                 .build();
+        long built = System.nanoTime();
         try {
             HostBridge host = new HostBridge();
             var internals = context.eval(prelude).execute(host);
-            return new BlankContext(context, fs, host, internals);
+            return new BlankContext(context, fs, host, internals, built - start, System.nanoTime() - built);
         } catch (RuntimeException e) {
             context.close(true);
             throw e;

@@ -52,6 +52,7 @@ public final class IsolatePool implements AutoCloseable {
     private final HeapGuard heapGuard;
     private final Cache<Key, Isolate> isolates;
     private final AtomicLong coldStarts = new AtomicLong();
+    private final ColdStartPhases phases = new ColdStartPhases();
     /** Fires guest timers; the firing task only hands the timer to its isolate's owner thread. */
     private final ScheduledThreadPoolExecutor timerClock;
     /** The network that guest fetch() uses. */
@@ -154,14 +155,13 @@ public final class IsolatePool implements AutoCloseable {
                 return loaded != null && loaded.usable();
             });
             lane.execute(use, () -> {
-                Isolate isolate;
-                try {
-                    isolate = isolateOn(lane, use, bundle);
-                } catch (ScriptLoadException e) {
-                    loadFailed.accept(e);
+                Key key = new Key(version, lane.index);
+                Isolate isolate = isolates.getIfPresent(key);
+                if (isolate != null && isolate.usable()) {
+                    isolate.dispatchFetch(request, sink);
                     return;
                 }
-                isolate.dispatchFetch(request, sink);
+                coldStart(key, lane, use, bundle, request, sink, loadFailed);
             });
         } catch (RejectedExecutionException e) {
             sink.fail("Error: the server is shutting down", "Error: the server is shutting down");
@@ -171,23 +171,47 @@ public final class IsolatePool implements AutoCloseable {
         }
     }
 
-    /** The version's isolate on {@code lane}, loaded when there is none. On that lane's thread. */
-    private Isolate isolateOn(GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle)
-            throws ScriptLoadException {
-        Key key = new Key(bundle.versionId(), lane.index);
-        Isolate isolate = isolates.getIfPresent(key);
-        if (isolate != null && isolate.usable()) {
-            return isolate;
-        }
+    /**
+     * Loads the version on {@code lane} (it has no usable isolate there) and hands it the request, recording how long
+     * each part took ({@link #coldStartPhases}). On that lane's thread.
+     */
+    private void coldStart(Key key, GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle,
+            HttpRequestHead request, ResponseSink sink, Consumer<ScriptLoadException> loadFailed) {
         coldStarts.incrementAndGet();
-        Isolate fresh = load(bundle, task -> lane.execute(use, task));
+        long start = System.nanoTime();
+        BlankContext ctx = blanks.take();
+        long taken = System.nanoTime();
+        Value worker;
+        try {
+            worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        } catch (ScriptLoadException e) {
+            loadFailed.accept(e);
+            return;
+        }
+        long evaluated = System.nanoTime();
+        Isolate fresh = newIsolate(bundle, ctx, worker, task -> lane.execute(use, task));
         isolates.put(key, fresh);
-        return fresh;
+        long calling = System.nanoTime();
+        fresh.dispatchFetch(request, sink);
+        long called = System.nanoTime();
+        phases.record(ColdStartPhases.Phase.WAIT_FOR_CONTEXT, taken - start);
+        phases.record(ColdStartPhases.Phase.CONTEXT_CREATION, ctx.prewarmed ? 0 : ctx.creationNanos);
+        phases.record(ColdStartPhases.Phase.PRELUDE, ctx.prewarmed ? 0 : ctx.preludeNanos);
+        phases.record(ColdStartPhases.Phase.MODULE_EVALUATION, evaluated - taken);
+        phases.record(ColdStartPhases.Phase.FIRST_CALL, called - calling);
+        phases.record(ColdStartPhases.Phase.TOTAL, called - start);
+        phases.record(ColdStartPhases.Phase.PREWARMED_CONTEXT_CREATION, ctx.prewarmed ? ctx.creationNanos : 0);
+        phases.record(ColdStartPhases.Phase.PREWARMED_PRELUDE, ctx.prewarmed ? ctx.preludeNanos : 0);
     }
 
     private Isolate load(WorkerBundle bundle, Executor executor) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        return newIsolate(bundle, ctx, worker, executor);
+    }
+
+    /** An isolate for a worker just loaded in {@code ctx}: its host objects connected to the network and KV. */
+    private Isolate newIsolate(WorkerBundle bundle, BlankContext ctx, Value worker, Executor executor) {
         ctx.host.fetch().connect(outbound);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
@@ -244,6 +268,15 @@ public final class IsolatePool implements AutoCloseable {
 
     public long coldStarts() {
         return coldStarts.get();
+    }
+
+    /**
+     * How long the parts of the cold starts on the request path took (context creation, prelude, module evaluation,
+     * first call, waiting for a context; see {@link ColdStartPhases} for what each covers and how a pre-warmed
+     * context counts). Cold starts whose load failed are counted in {@link #coldStarts} only.
+     */
+    public ColdStartPhases.Snapshot coldStartPhases() {
+        return phases.snapshot();
     }
 
     public long prewarmMisses() {
