@@ -40,6 +40,14 @@ class SlowClientTest {
                     if (url.pathname === '/slow') {
                       await new Promise((resolve) => setTimeout(resolve, 2500));
                     }
+                    if (url.pathname === '/late-end') {
+                      // every byte of the body is sent; the response itself ends 300 ms later
+                      const { readable, writable } = new FixedLengthStream(2);
+                      const writer = writable.getWriter();
+                      writer.write(new TextEncoder().encode('ok'));
+                      setTimeout(() => writer.close(), 300);
+                      return new Response(readable);
+                    }
                     const body = await request.text();
                     return new Response('ok ' + request.method + ' ' + url.pathname + ' ' + body.length);
                   },
@@ -134,6 +142,21 @@ class SlowClientTest {
                 assertTrue(waited >= HEADER_TIMEOUT_MS - 100, "closed after " + waited + " ms");
                 assertEquals(-1, in.read(), "then the server closes");
             }
+        }
+    }
+
+    @Test
+    void aHeadStartedBeforeThePreviousResponseEndedStillGets408() throws Exception {
+        try (Socket socket = RawHttp.connect(s.server.port(), BOUND_MS)) {
+            InputStream in = socket.getInputStream();
+            RawHttp.write(socket, RawHttp.ascii("GET /late-end HTTP/1.1\r\nHost: ok.localhost\r\n\r\n"));
+            RawHttp.Answer first = RawHttp.read(in, false);
+            assertEquals(200, first.status(), first.toString());
+            // the client has its whole answer (content-length 2) while the server has not ended the response yet
+            RawHttp.write(socket, RawHttp.ascii("GET / HTTP/1.1\r\nHost: ok.localhost\r\nX-Half: yes"));
+            RawHttp.Answer a = RawHttp.read(in, false);
+            assertEquals(408, a.status(), a.toString());
+            assertEquals(-1, in.read(), "then the server closes");
         }
     }
 

@@ -54,7 +54,12 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
     private final ChannelInboundHandlerAdapter bytesSeen = new ChannelInboundHandlerAdapter() {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            partialHead = waiting;
+            // bytes after the end of the last request can only be the start of the next head; the decoder, next,
+            // clears this again if they complete one. Not tied to the end of the exchange: the client may have
+            // read its whole answer (and started the next head) before the response's last part passes here.
+            if (!readingRequest) {
+                headStarted = true;
+            }
             ctx.fireChannelRead(msg);
         }
     };
@@ -70,7 +75,8 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
     /** The response being written is an interim one (1xx): its end is not the end of the exchange. */
     private boolean interimResponse;
     private boolean waiting;
-    private boolean partialHead;
+    /** Bytes came after the end of the last request and no head has been decoded from them yet. */
+    private boolean headStarted;
     private long waitingSince;
 
     private RequestHeadTimeout(long timeoutMillis) {
@@ -122,6 +128,7 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             unanswered++;
             readingRequest = true;
+            headStarted = false;
             waiting = false;
         }
         if (msg instanceof LastHttpContent) {
@@ -154,7 +161,6 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
     private void exchangeMayHaveEnded() {
         if (unanswered == 0 && !readingRequest && !waiting) {
             waiting = true;
-            partialHead = false;
             waitingSince = System.nanoTime();
         }
     }
@@ -182,7 +188,7 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
         long left = timeoutNanos - (System.nanoTime() - waitingSince);
         if (left > 0) {
             schedule(left);
-        } else if (partialHead) {
+        } else if (headStarted) {
             FullHttpResponse timeout = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER);
             timeout.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0)
