@@ -1,4 +1,5 @@
-// compare workload "json-api": parses the URL, reads a query parameter and three request headers, answers JSON.
+// compare workload "json-api", and WarmDispatchBenchmark worker "api": parses the URL, reads a query
+// parameter and three request headers, answers JSON.
 export default {
   fetch(request) {
     const url = new URL(request.url);

@@ -1,13 +1,10 @@
 package io.isoworker.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +97,7 @@ final class BenchServer implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
-            deleteTree(dir);
+            BenchFiles.deleteTree(dir);
             throw e;
         }
     }
@@ -158,20 +155,7 @@ final class BenchServer implements AutoCloseable {
         try {
             server.close();
         } finally {
-            deleteTree(tempDir);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the benchmark's data folder " + root, e);
+            BenchFiles.deleteTree(tempDir);
         }
     }
 }

@@ -25,20 +25,7 @@ enum BenchWorker {
      * What a small API worker does on every request: parses {@code request.url} with {@code new URL}, reads a query
      * parameter and three headers, and answers with {@code Response.json}.
      */
-    API("api", """
-            export default {
-              fetch(request) {
-                const url = new URL(request.url);
-                return Response.json({
-                  path: url.pathname,
-                  q: url.searchParams.get('q'),
-                  agent: request.headers.get('user-agent'),
-                  accept: request.headers.get('accept'),
-                  id: request.headers.get('x-request-id'),
-                });
-              },
-            };
-            """),
+    API("api", BenchFiles.resource("compare/json-api.js")),
 
     /** One cached KV read per request: the value is read once at set-up, so every measured get hits the cache. */
     KV("kv", """

@@ -1,7 +1,6 @@
 package io.isoworker.bench;
 
 import java.io.IOException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,7 +71,6 @@ public class ColdStartBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(ColdStartBenchmark.class);
 
     private static final String SCRIPT = "cold";
-    private static final String FLUSH_SCRIPT = "flush";
 
     @Param({"reloaded", "never-loaded"})
     public String version;
@@ -80,13 +78,12 @@ public class ColdStartBenchmark {
     @Param({"prewarmed", "none"})
     public String pool;
 
+    private ColdStartRig rig;
     private BenchServer server;
     private LoopbackHttpClient traffic;
     private byte[] coldRequest;
-    private byte[] flushRequest;
     private String versionId;
     private int versionCounter;
-    private long coldStartsBefore;
     private long measured;
     private long missesAtStart;
     private long missesBefore;
@@ -104,34 +101,24 @@ public class ColdStartBenchmark {
             throw new IllegalArgumentException("version is 'reloaded', 'never-loaded' or 'loaded-once', not '"
                     + version + "'");
         }
-        server = BenchServer.start(prewarmedContexts(pool));
+        rig = ColdStartRig.start(pool);
+        server = rig.server;
+        traffic = rig.traffic;
         try {
-            server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.HELLO);
             versionId = server.deploy(SCRIPT, source(versionCounter));
-            traffic = server.connect();
             coldRequest = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");
-            flushRequest = LoopbackHttpClient.get(BenchServer.host(FLUSH_SCRIPT), "/");
             int status = traffic.exchange(coldRequest);
             String expected = "hello " + versionCounter + " GET http://" + BenchServer.host(SCRIPT) + "/";
             if (status != 200 || !traffic.bodyText().equals(expected)) {
                 throw new IllegalStateException("unexpected answer: HTTP " + status + " '" + traffic.bodyText()
                         + "', expected '" + expected + "'");
             }
-            flush();
+            rig.flush();
             missesAtStart = server.isolates().prewarmMisses();
         } catch (Exception | Error e) {
             stopServer();
             throw e;
         }
-    }
-
-    /** The {@code prewarmed-contexts} of {@code pool}: {@code prewarmed} 8 (the default server), {@code none} 0. */
-    static int prewarmedContexts(String pool) {
-        return switch (pool) {
-            case "prewarmed" -> 8;
-            case "none" -> 0;
-            default -> throw new IllegalArgumentException("pool is 'prewarmed' or 'none', not '" + pool + "'");
-        };
     }
 
     @Setup(Level.Iteration)
@@ -153,31 +140,14 @@ public class ColdStartBenchmark {
             }
         }
         server.isolates().retireVersion(retire);
-        // The isolate cache notifies removals on the common pool; the notification queues the old context's close
-        // on the event loop. Wait for both, so that the close is not part of the measured request.
-        ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS);
-        if (!server.isolates().awaitPrewarmed(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the pre-warmed pool did not fill up within 10 s");
-        }
-        flush();
-        coldStartsBefore = server.isolates().coldStarts();
+        // the old context's close must not be part of the measured request
+        rig.settle();
         missesBefore = server.isolates().prewarmMisses();
-    }
-
-    /** A warm request to another script on the same event loop: runs after anything already queued there. */
-    private void flush() throws IOException {
-        int status = traffic.exchange(flushRequest);
-        if (status != 200) {
-            throw new IllegalStateException("flush request: HTTP " + status + " " + traffic.bodyText());
-        }
     }
 
     @TearDown(Level.Invocation)
     public void checkColdStart() {
-        long coldStarts = server.isolates().coldStarts() - coldStartsBefore;
-        if (coldStarts != 1) {
-            throw new IllegalStateException("the measured request made " + coldStarts + " cold starts, expected 1");
-        }
+        rig.checkOneColdStart("the measured request");
         if (pool.equals("prewarmed") && server.isolates().prewarmMisses() != missesBefore) {
             throw new IllegalStateException("the measured request found the pre-warmed pool empty");
         }
@@ -186,18 +156,15 @@ public class ColdStartBenchmark {
 
     @TearDown(Level.Trial)
     public void stopServer() {
-        if (server == null) {
+        if (rig == null) {
             return;
         }
         LOG.info("cold start ({}, pool {}): {} cold starts measured or warmed up, {} pre-warmed pool miss(es), "
                 + "{} version(s) uploaded", version, pool, measured, server.isolates().prewarmMisses() - missesAtStart,
                 versionCounter + 1);
         LOG.info("cold start ({}, pool {}) {}", version, pool, parts.describe(server.isolates()));
-        if (traffic != null) {
-            traffic.close();
-        }
-        server.close();
-        server = null;
+        rig.close();
+        rig = null;
     }
 
     /** One request that finds no isolate for its script: loads it into a blank context and answers. */

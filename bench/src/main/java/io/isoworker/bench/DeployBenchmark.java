@@ -1,7 +1,6 @@
 package io.isoworker.bench;
 
 import java.io.IOException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,28 +48,25 @@ public class DeployBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(DeployBenchmark.class);
 
     private static final String SCRIPT = "deployed";
-    private static final String FLUSH_SCRIPT = "flush";
 
     @Param({"prewarmed", "none"})
     public String pool;
 
+    private ColdStartRig rig;
     private BenchServer server;
     private LoopbackHttpClient traffic;
     private byte[] request;
-    private byte[] flushRequest;
     private int versionCounter;
-    private long coldStartsBefore;
     private long deployed;
     private final MeasuredColdStarts parts = new MeasuredColdStarts();
 
     @Setup(Level.Trial)
     public void startServer() throws Exception {
-        server = BenchServer.start(ColdStartBenchmark.prewarmedContexts(pool));
+        rig = ColdStartRig.start(pool);
+        server = rig.server;
+        traffic = rig.traffic;
         try {
-            server.deploy(FLUSH_SCRIPT, WarmDispatchBenchmark.HELLO);
-            traffic = server.connect();
             request = LoopbackHttpClient.get(BenchServer.host(SCRIPT), "/");
-            flushRequest = LoopbackHttpClient.get(BenchServer.host(FLUSH_SCRIPT), "/");
             deployAndRequest();
         } catch (Exception | Error e) {
             stopServer();
@@ -86,39 +82,24 @@ public class DeployBenchmark {
     /** Unmeasured: the previous deployment settled (old isolate closed, pre-warmed pool full, event loop idle). */
     @Setup(Level.Invocation)
     public void settle() throws Exception {
-        ForkJoinPool.commonPool().awaitQuiescence(5, TimeUnit.SECONDS);
-        if (!server.isolates().awaitPrewarmed(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the pre-warmed pool did not fill up within 10 s");
-        }
-        int status = traffic.exchange(flushRequest);
-        if (status != 200) {
-            throw new IllegalStateException("flush request: HTTP " + status + " " + traffic.bodyText());
-        }
-        coldStartsBefore = server.isolates().coldStarts();
+        rig.settle();
     }
 
     @TearDown(Level.Invocation)
     public void checkColdStart() {
-        long coldStarts = server.isolates().coldStarts() - coldStartsBefore;
-        if (coldStarts != 1) {
-            throw new IllegalStateException("the deployment's first request made " + coldStarts
-                    + " cold starts, expected 1");
-        }
+        rig.checkOneColdStart("the deployment's first request");
     }
 
     @TearDown(Level.Trial)
     public void stopServer() {
-        if (server == null) {
+        if (rig == null) {
             return;
         }
         LOG.info("upload to first response (pool {}): {} versions deployed and requested", pool, deployed);
         LOG.info("upload to first response (pool {}): first request's cold start {}", pool,
                 parts.describe(server.isolates()));
-        if (traffic != null) {
-            traffic.close();
-        }
-        server.close();
-        server = null;
+        rig.close();
+        rig = null;
     }
 
     /** Uploads a new version and reads its first response; checks that the new version answered. */

@@ -53,14 +53,9 @@ final class DenoPeer extends Peer {
         Workload w = workloads.getFirst();
         int port = freePort();
         Process p = start(ws, ws.module(w), port, "deno-" + w.id());
-        try {
-            FirstAnswerPoller.await(p, new Target(port, null), w.path(), FirstAnswerPoller.Wanted.ANY_ANSWER,
-                    System.nanoTime(), START_TIMEOUT, "deno");
-        } catch (Exception | Error e) {
-            ChildProcesses.stop(p);
-            throw e;
-        }
-        return new Served(p, Map.of(w, new Target(port, null)));
+        Target target = new Target(port, null);
+        return whenReady(p, Map.of(w, target), () -> FirstAnswerPoller.await(p, target, w.path(),
+                FirstAnswerPoller.Wanted.ANY_ANSWER, System.nanoTime(), START_TIMEOUT, "deno"));
     }
 
     @Override

@@ -57,37 +57,36 @@ final class IsoworkerPeer extends Peer {
 
     /** Starts a serve process on a new data folder and waits until its admin API answers. */
     private Server startReadyServe(Workspace ws, String logName) throws Exception {
-        Server s = startServe(ws, ws.newScratchDir("isoworker-data-"), freePort(), freePort(), logName);
-        try {
-            FirstAnswerPoller.await(s.process(), new Target(s.adminPort(), null), "/v1/scripts",
-                    FirstAnswerPoller.Wanted.ANY_ANSWER, System.nanoTime(), START_TIMEOUT, "isoworker serve");
-            return s;
-        } catch (Exception | Error e) {
-            ChildProcesses.stop(s.process());
-            throw e;
-        }
+        return startReadyServe(ws, ws.newScratchDir("isoworker-data-"), logName);
+    }
+
+    /** Starts a serve process on {@code dataDir} and waits until its admin API answers. */
+    private Server startReadyServe(Workspace ws, Path dataDir, String logName) throws Exception {
+        Server s = startServe(ws, dataDir, freePort(), freePort(), logName);
+        whenReady(s.process(), Map.of(), () -> FirstAnswerPoller.await(s.process(), new Target(s.adminPort(), null),
+                "/v1/scripts", FirstAnswerPoller.Wanted.ANY_ANSWER, System.nanoTime(), START_TIMEOUT,
+                "isoworker serve"));
+        return s;
     }
 
     @Override
     Served serve(List<Workload> workloads, Workspace ws) throws Exception {
         Server s = startReadyServe(ws, "isoworker-serve");
         Map<Workload, Target> targets = new EnumMap<>(Workload.class);
-        try (AdminClient admin = new AdminClient(s.adminPort(), TOKEN)) {
-            for (Workload w : workloads) {
-                if (w == Workload.KV_READ) {
-                    String ns = admin.createNamespace("compare");
-                    admin.putValue(ns, Workload.KV_KEY, Workload.KV_VALUE);
-                    admin.deployWithKv(w.id(), w.source(), "KV", ns);
-                } else {
-                    admin.deploy(w.id(), w.source());
+        return whenReady(s.process(), targets, () -> {
+            try (AdminClient admin = new AdminClient(s.adminPort(), TOKEN)) {
+                for (Workload w : workloads) {
+                    if (w == Workload.KV_READ) {
+                        String ns = admin.createNamespace("compare");
+                        admin.putValue(ns, Workload.KV_KEY, Workload.KV_VALUE);
+                        admin.deployWithKv(w.id(), w.source(), "KV", ns);
+                    } else {
+                        admin.deploy(w.id(), w.source());
+                    }
+                    targets.put(w, new Target(s.port(), host(w.id())));
                 }
-                targets.put(w, new Target(s.port(), host(w.id())));
             }
-        } catch (Exception | Error e) {
-            ChildProcesses.stop(s.process());
-            throw e;
-        }
-        return new Served(s.process(), targets);
+        });
     }
 
     @Override
@@ -112,13 +111,9 @@ final class IsoworkerPeer extends Peer {
             @Override
             public void prepare() throws Exception {
                 dataDir = ws.newScratchDir("isoworker-cold-data-");
-                Server s = startServe(ws, dataDir, freePort(), freePort(), "isoworker-cold-serve-prepare");
-                try {
-                    FirstAnswerPoller.await(s.process(), new Target(s.adminPort(), null), "/v1/scripts",
-                            FirstAnswerPoller.Wanted.ANY_ANSWER, System.nanoTime(), START_TIMEOUT, "isoworker serve");
-                    try (AdminClient admin = new AdminClient(s.adminPort(), TOKEN)) {
-                        admin.deploy("hello", Workload.HELLO.source());
-                    }
+                Server s = startReadyServe(ws, dataDir, "isoworker-cold-serve-prepare");
+                try (AdminClient admin = new AdminClient(s.adminPort(), TOKEN)) {
+                    admin.deploy("hello", Workload.HELLO.source());
                 } finally {
                     ChildProcesses.stop(s.process());
                 }

@@ -48,6 +48,25 @@ abstract class Peer {
     /** The process-start cold starts this runtime measures (the runtime's own extra kinds may follow). */
     abstract List<ColdStart> coldStarts(Workspace workspace);
 
+    /** Waits for a started runtime to be ready; see {@link #whenReady}. */
+    interface Readiness {
+        void await() throws Exception;
+    }
+
+    /**
+     * {@code process}, serving {@code targets}, once {@code ready} has returned; when it throws, the process is
+     * stopped and the failure passed on.
+     */
+    static Served whenReady(Process process, Map<Workload, Target> targets, Readiness ready) throws Exception {
+        try {
+            ready.await();
+        } catch (Exception | Error e) {
+            ChildProcesses.stop(process);
+            throw e;
+        }
+        return new Served(process, targets);
+    }
+
     /** A running runtime: its process, and where each workload is served. */
     record Served(Process process, Map<Workload, Target> targets) implements AutoCloseable {
 

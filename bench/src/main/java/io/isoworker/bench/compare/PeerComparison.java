@@ -1,19 +1,17 @@
 package io.isoworker.bench.compare;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import io.isoworker.bench.BenchFiles;
 import io.isoworker.bench.LoopbackHttpClient;
 import io.vertx.core.json.JsonObject;
 
@@ -59,7 +57,7 @@ public final class PeerComparison {
             status = new PeerComparison(options, ws, new Wrk(ws.workloads(), options.threads(),
                     options.connections())).run();
         } finally {
-            deleteTree(ws.scratch());
+            BenchFiles.deleteTree(ws.scratch());
         }
         System.exit(status);
     }
@@ -267,18 +265,5 @@ public final class PeerComparison {
     /** A progress line on stdout, with the seconds since the start. */
     private static void say(String line) {
         System.out.printf(Locale.ROOT, "compare [%5.1f s]: %s%n", (System.nanoTime() - START_NANOS) / 1e9, line);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root, e);
-        }
     }
 }

@@ -39,16 +39,10 @@ final class VertxPlainPeer extends Peer {
     Served serve(List<Workload> workloads, Workspace ws) throws Exception {
         int port = freePort();
         Process p = start(ws, port, "vertx-plain");
-        try {
-            FirstAnswerPoller.await(p, new Target(port, null), "/", FirstAnswerPoller.Wanted.OK, System.nanoTime(),
-                    START_TIMEOUT, "vertx-plain");
-        } catch (Exception | Error e) {
-            ChildProcesses.stop(p);
-            throw e;
-        }
         Map<Workload, Target> targets = new EnumMap<>(Workload.class);
         workloads.forEach(w -> targets.put(w, new Target(port, null)));
-        return new Served(p, targets);
+        return whenReady(p, targets, () -> FirstAnswerPoller.await(p, new Target(port, null), "/",
+                FirstAnswerPoller.Wanted.OK, System.nanoTime(), START_TIMEOUT, "vertx-plain"));
     }
 
     @Override

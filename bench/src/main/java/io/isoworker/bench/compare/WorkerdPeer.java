@@ -44,18 +44,14 @@ final class WorkerdPeer extends Peer {
         int kvPort = freePort();
         Path config = writeConfig(ws, "config.capnp", targets, kvPort);
         Process p = start(config, ws.log("workerd"));
-        try {
+        return whenReady(p, targets, () -> {
             Workload first = workloads.getFirst();
             FirstAnswerPoller.await(p, targets.get(first), first.path(), FirstAnswerPoller.Wanted.ANY_ANSWER,
                     System.nanoTime(), START_TIMEOUT, "workerd");
             if (targets.containsKey(Workload.KV_READ)) {
                 putKv(kvPort, Workload.KV_KEY, Workload.KV_VALUE);
             }
-        } catch (Exception | Error e) {
-            ChildProcesses.stop(p);
-            throw e;
-        }
-        return new Served(p, targets);
+        });
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.isoworker.bench.compare;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.isoworker.bench.BenchFiles;
 
 /**
  * A load workload of the comparison: the JavaScript module every JS runtime serves (kept in
@@ -75,14 +73,7 @@ enum Workload {
 
     /** A text file of {@code bench/src/main/resources/compare/}. */
     static String resource(String name) {
-        try (InputStream in = Workload.class.getResourceAsStream("/compare/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource compare/" + name + " is missing from the bench jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BenchFiles.resource("compare/" + name);
     }
 
     private static Map<String, String> jsonApiHeaders() {
