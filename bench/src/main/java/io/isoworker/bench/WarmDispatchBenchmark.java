@@ -101,6 +101,10 @@ public class WarmDispatchBenchmark {
             int port = startOrigin();
             originUrl = "http://127.0.0.1:" + port + "/";
             flags.put("egress-allow", "127.0.0.1:" + port);
+            // A fetch worker's first requests on a just-started engine run interpreted and can take 40-50 ms of CPU
+            // on a 2-core machine, near the 50 ms default (docs/benchmarks.md): this benchmark measures dispatch
+            // speed, not the limit, so its setup checks must not fail on it.
+            flags.put("cpu-ms", "1000");
         }
         try {
             server = BenchServer.start(flags);

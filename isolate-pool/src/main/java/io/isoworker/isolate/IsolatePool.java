@@ -6,8 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -109,31 +113,48 @@ public final class IsolatePool implements AutoCloseable {
 
     /**
      * Fills the pre-warmed pool and runs a small worker through load and dispatch, so the first real request finds
-     * the prelude's code paths warm. Call before accepting traffic.
+     * the prelude's code paths warm. The worker's {@code fetch()} calls go to a {@link WarmUpOrigin} in memory, never
+     * to the network. Call before accepting traffic.
      */
     public void warmUp(int requests) throws InterruptedException {
         long start = System.nanoTime();
         WorkerBundle warm = new WorkerBundle("isoworker-warmup", "warmup", "warmup.js",
                 List.of(WorkerModule.of("warmup.js", ModuleType.ES_MODULE, warmUpSource())),
                 List.of(), settings.maxRequestCpuLimit().toMillis()); // the server's own cold code paths, not a tenant's
-        Executor direct = Runnable::run;
-        WarmUpSink sink = new WarmUpSink();
+        ExecutorService lane = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("isoworker-warmup").factory());
+        OutboundHttp origin = new WarmUpOrigin();
         try {
             for (int i = 0; i < requests; i++) {
-                Isolate isolate = load(warm, direct);
+                WarmUpSink sink = new WarmUpSink();
                 byte[] body = ("{\"n\":" + i + ",\"items\":[\"a\",\"b\"]}").getBytes(StandardCharsets.UTF_8);
-                isolate.dispatchFetch(new HttpRequestHead("POST", "http://warmup/api/items?n=" + i,
+                HttpRequestHead request = new HttpRequestHead("POST", "http://warmup/api/items?n=" + i,
                         List.of(Map.entry("accept", "application/json"), Map.entry("content-type", "application/json"),
-                                Map.entry("x-n", Integer.toString(i))), ByteBuffer.wrap(body)), sink);
-                isolate.retire();
+                                Map.entry("x-n", Integer.toString(i))), ByteBuffer.wrap(body));
+                Isolate[] isolate = new Isolate[1];
+                lane.execute(() -> {
+                    try {
+                        isolate[0] = load(warm, lane, origin);
+                        isolate[0].dispatchFetch(request, sink);
+                    } catch (ScriptLoadException | RuntimeException e) {
+                        sink.fail(e.getMessage(), e.toString());
+                    }
+                });
+                String failure = sink.await(60, TimeUnit.SECONDS);
+                lane.execute(() -> {
+                    if (isolate[0] != null) {
+                        isolate[0].retire();
+                    }
+                });
+                if (failure != null) {
+                    throw new IllegalStateException("the engine's warm-up worker failed on request " + (i + 1)
+                            + " of " + requests + ": " + failure);
+                }
             }
-        } catch (ScriptLoadException e) {
-            throw new IllegalStateException("the warm-up worker failed to load: " + e.getMessage(), e);
+        } finally {
+            lane.shutdown();
         }
-        if (sink.failure != null || sink.ended != requests) {
-            throw new IllegalStateException("the engine's warm-up worker did not answer all " + requests
-                    + " requests (" + sink.ended + " answered): " + sink.failure);
-        }
+        lane.awaitTermination(10, TimeUnit.SECONDS);
         blanks.awaitFull(60, TimeUnit.SECONDS);
         LOG.info("engine warmed up in {} ms ({}, {} pre-warmed contexts)", (System.nanoTime() - start) / 1_000_000,
                 engine.implementationName(), blanks.size());
@@ -189,7 +210,7 @@ public final class IsolatePool implements AutoCloseable {
             return;
         }
         long evaluated = System.nanoTime();
-        Isolate fresh = newIsolate(bundle, ctx, worker, task -> lane.execute(use, task));
+        Isolate fresh = newIsolate(bundle, ctx, worker, task -> lane.execute(use, task), outbound);
         isolates.put(key, fresh);
         long calling = System.nanoTime();
         fresh.dispatchFetch(request, sink);
@@ -204,15 +225,16 @@ public final class IsolatePool implements AutoCloseable {
         phases.record(ColdStartPhases.Phase.PREWARMED_PRELUDE, ctx.prewarmed ? ctx.preludeNanos : 0);
     }
 
-    private Isolate load(WorkerBundle bundle, Executor executor) throws ScriptLoadException {
+    private Isolate load(WorkerBundle bundle, Executor executor, OutboundHttp network) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
         Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
-        return newIsolate(bundle, ctx, worker, executor);
+        return newIsolate(bundle, ctx, worker, executor, network);
     }
 
     /** An isolate for a worker just loaded in {@code ctx}: its host objects connected to the network and KV. */
-    private Isolate newIsolate(WorkerBundle bundle, BlankContext ctx, Value worker, Executor executor) {
-        ctx.host.fetch().connect(outbound);
+    private Isolate newIsolate(WorkerBundle bundle, BlankContext ctx, Value worker, Executor executor,
+            OutboundHttp network) {
+        ctx.host.fetch().connect(network);
         ctx.host.kv().connect(kv, bundle.kvNamespaceIds());
         return new Isolate(bundle, ctx, worker, watchdog, settings.requestCpuLimit(bundle).toNanos(),
                 settings.memoryLimitBytes(), settings.responseTimeout().toMillis(),
@@ -316,10 +338,18 @@ public final class IsolatePool implements AutoCloseable {
         }
     }
 
-    /** The warm-up's sink: drops the response, counts the answers and keeps the first failure. */
+    /** The sink of one warm-up request: drops the response and keeps its failure, if any. Any thread. */
     private static final class WarmUpSink implements ResponseSink {
-        int ended;
-        String failure;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile String failure;
+
+        /** The request's failure, null when it was answered with a 200. */
+        String await(long timeout, TimeUnit unit) throws InterruptedException {
+            if (!done.await(timeout, unit)) {
+                return "no answer within " + timeout + " " + unit.name().toLowerCase(Locale.ROOT);
+            }
+            return failure;
+        }
 
         @Override
         public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
@@ -340,7 +370,7 @@ public final class IsolatePool implements AutoCloseable {
 
         @Override
         public void end() {
-            ended++;
+            done.countDown();
         }
 
         @Override
@@ -348,6 +378,7 @@ public final class IsolatePool implements AutoCloseable {
             if (failure == null) {
                 failure = stack;
             }
+            done.countDown();
         }
 
         @Override
@@ -355,6 +386,7 @@ public final class IsolatePool implements AutoCloseable {
             if (failure == null) {
                 failure = message;
             }
+            done.countDown();
         }
 
         @Override
