@@ -66,11 +66,7 @@ public final class FetchHost {
     @HostAccess.Export
     public FetchCall start(String method, String url, Value headers, Value body, boolean streamed, int hops,
             HttpRequestHead owner, Value listener) {
-        long n = headers.getArraySize();
-        List<Map.Entry<String, String>> list = new ArrayList<>((int) (n / 2));
-        for (long i = 0; i + 1 < n; i += 2) {
-            list.add(Map.entry(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString()));
-        }
+        List<Map.Entry<String, String>> list = GuestHeaders.read(headers);
         byte[] bytes = null;
         if (body != null && !body.isNull()) {
             bytes = new byte[(int) body.getBufferSize()];

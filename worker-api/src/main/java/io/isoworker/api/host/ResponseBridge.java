@@ -1,9 +1,5 @@
 package io.isoworker.api.host;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
@@ -26,12 +22,7 @@ public final class ResponseBridge {
     /** @param headers a flat JavaScript array {@code [name0, value0, name1, value1, ...]} */
     @HostAccess.Export
     public void start(int status, Value headers, double contentLength) {
-        long n = headers.getArraySize();
-        List<Map.Entry<String, String>> list = new ArrayList<>((int) (n / 2));
-        for (long i = 0; i + 1 < n; i += 2) {
-            list.add(Map.entry(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString()));
-        }
-        sink.start(status, list, (long) contentLength);
+        sink.start(GuestHeaders.status(status), GuestHeaders.read(headers), (long) contentLength);
     }
 
     /** @param chunk an ArrayBuffer */

@@ -309,7 +309,7 @@ function inspectIsArrayIndex(key) {
 function inspectOwnKeys(value) {
   const keys = Object.keys(value);
   for (const s of Object.getOwnPropertySymbols(value)) {
-    if (Object.prototype.propertyIsEnumerable.call(value, s)) {
+    if (Object.prototype.propertyIsEnumerable.call(value, s) && !isInternalSlot(s)) {
       keys.push(s);
     }
   }

@@ -22,22 +22,52 @@ function normalizeHeaderValue(value) {
   return value;
 }
 
-// Host access to a Headers' internals; set in the class's static block.
-let headersList;
-let setHeadersGuard;
+const HEADERS = internalSlot('Headers');
+
+function headersState(h) {
+  return internalState(h, HEADERS, 'Headers');
+}
+
+// The host's and the other prelude files' access to a Headers' internals.
+function headersList(h) {
+  return headersState(h).list;
+}
+
+function setHeadersGuard(h, guard) {
+  headersState(h).guard = guard;
+}
+
+function checkHeadersMutable(state) {
+  if (state.guard === 'immutable') {
+    throw new TypeError("Can't modify immutable headers.");
+  }
+}
+
+// The spec's "sort and combine": names in order, values of a name joined, set-cookie values separately.
+function sortedHeaders(headers) {
+  const list = headersState(headers).list;
+  const names = [...new Set(list.map((h) => h[0]))].sort();
+  const out = [];
+  for (const name of names) {
+    if (name === 'set-cookie') {
+      for (const h of list) {
+        if (h[0] === name) {
+          out.push([name, h[1]]);
+        }
+      }
+    } else {
+      out.push([name, headers.get(name)]);
+    }
+  }
+  return out;
+}
 
 class Headers {
-  // [lower-cased name, value] pairs in insertion order
-  #list = [];
-  // 'none', 'immutable' (incoming requests, fetch responses)
-  #guard = 'none';
-
-  static {
-    headersList = (h) => h.#list;
-    setHeadersGuard = (h, guard) => { h.#guard = guard; };
-  }
-
   constructor(init = undefined) {
+    // list: [lower-cased name, value] pairs in insertion order; guard: 'none' or 'immutable' (incoming requests,
+    // fetch responses)
+    const state = { list: [], guard: 'none' };
+    this[HEADERS] = state;
     if (init === undefined || init === null) {
       return;
     }
@@ -45,8 +75,8 @@ class Headers {
       throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
     }
     if (init instanceof Headers) {
-      for (const [name, value] of init.#list) {
-        this.#list.push([name, value]);
+      for (const [name, value] of headersList(init)) {
+        state.list.push([name, value]);
       }
     } else if (typeof init[Symbol.iterator] === 'function') {
       for (const pair of init) {
@@ -72,29 +102,26 @@ class Headers {
     }
   }
 
-  #checkMutable() {
-    if (this.#guard === 'immutable') {
-      throw new TypeError("Can't modify immutable headers.");
-    }
-  }
-
   append(name, value) {
+    const state = headersState(this);
     name = normalizeHeaderName(name);
     value = normalizeHeaderValue(value);
-    this.#checkMutable();
-    this.#list.push([name, value]);
+    checkHeadersMutable(state);
+    state.list.push([name, value]);
   }
 
   delete(name) {
+    const state = headersState(this);
     name = normalizeHeaderName(name);
-    this.#checkMutable();
-    this.#list = this.#list.filter((h) => h[0] !== name);
+    checkHeadersMutable(state);
+    state.list = state.list.filter((h) => h[0] !== name);
   }
 
   get(name) {
+    const state = headersState(this);
     name = normalizeHeaderName(name);
     let result = null;
-    for (const h of this.#list) {
+    for (const h of state.list) {
       if (h[0] === name) {
         result = result === null ? h[1] : result + ', ' + h[1];
       }
@@ -103,7 +130,8 @@ class Headers {
   }
 
   getSetCookie() {
-    return this.#list.filter((h) => h[0] === 'set-cookie').map((h) => h[1]);
+    const state = headersState(this);
+    return state.list.filter((h) => h[0] === 'set-cookie').map((h) => h[1]);
   }
 
   // Workers' non-standard getAll, for set-cookie only.
@@ -116,62 +144,46 @@ class Headers {
   }
 
   has(name) {
+    const state = headersState(this);
     name = normalizeHeaderName(name);
-    return this.#list.some((h) => h[0] === name);
+    return state.list.some((h) => h[0] === name);
   }
 
   set(name, value) {
+    const state = headersState(this);
     name = normalizeHeaderName(name);
     value = normalizeHeaderValue(value);
-    this.#checkMutable();
-    const i = this.#list.findIndex((h) => h[0] === name);
+    checkHeadersMutable(state);
+    const i = state.list.findIndex((h) => h[0] === name);
     if (i < 0) {
-      this.#list.push([name, value]);
+      state.list.push([name, value]);
       return;
     }
-    this.#list[i] = [name, value];
-    this.#list = this.#list.filter((h, j) => j <= i || h[0] !== name);
-  }
-
-  // The spec's "sort and combine": names in order, values of a name joined, set-cookie values separately.
-  #sorted() {
-    const names = [...new Set(this.#list.map((h) => h[0]))].sort();
-    const out = [];
-    for (const name of names) {
-      if (name === 'set-cookie') {
-        for (const h of this.#list) {
-          if (h[0] === name) {
-            out.push([name, h[1]]);
-          }
-        }
-      } else {
-        out.push([name, this.get(name)]);
-      }
-    }
-    return out;
+    state.list[i] = [name, value];
+    state.list = state.list.filter((h, j) => j <= i || h[0] !== name);
   }
 
   forEach(callback, thisArg = undefined) {
     if (typeof callback !== 'function') {
       throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
     }
-    for (const [name, value] of this.#sorted()) {
+    for (const [name, value] of sortedHeaders(this)) {
       callback.call(thisArg, value, name, this);
     }
   }
 
   *entries() {
-    yield* this.#sorted();
+    yield* sortedHeaders(this);
   }
 
   *keys() {
-    for (const [name] of this.#sorted()) {
+    for (const [name] of sortedHeaders(this)) {
       yield name;
     }
   }
 
   *values() {
-    for (const [, value] of this.#sorted()) {
+    for (const [, value] of sortedHeaders(this)) {
       yield value;
     }
   }
@@ -189,7 +201,7 @@ defineGlobal('Headers', Headers);
 // Headers of an incoming request, filled from the host without re-validation, then made immutable.
 function headersFromHost(head) {
   const h = new Headers();
-  const list = headersList(h);
+  const list = h[HEADERS].list;
   const n = head.headerCount();
   for (let i = 0; i < n; i++) {
     list.push([head.headerName(i).toLowerCase(), head.headerValue(i)]);

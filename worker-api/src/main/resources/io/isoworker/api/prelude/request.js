@@ -15,32 +15,47 @@ function normalizeMethod(method) {
   return NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 
-let requestBodyState;
+const REQUEST = internalSlot('Request');
+
+function requestState(r) {
+  return internalState(r, REQUEST, 'Request');
+}
+
+function requestBodyState(r) {
+  return requestState(r).body;
+}
+
+// request.cf, read from the host request the first time it is asked for.
+function requestCf(state) {
+  if (state.cfHead !== null) {
+    state.cf = cfFromHost(state.cfHead);
+    state.cfHead = null;
+  }
+  return state.cf;
+}
 
 class Request {
-  #method = 'GET';
-  #url = null; // the serialized URL; null until an incoming request's URL is first read
-  #hostUrl = null; // the URL the host gave, as received
-  #headers = null;
-  #head = null; // the host request, while its headers have not been built yet
-  #body = null;
-  #redirect = 'follow';
-  #cf = undefined;
-  #cfHead = null; // the host request, while request.cf has not been read yet
-
-  static {
-    requestBodyState = (r) => r.#body;
-  }
-
   constructor(input, init = undefined) {
+    const state = {
+      method: 'GET',
+      url: null, // the serialized URL; null until an incoming request's URL is first read
+      hostUrl: null, // the URL the host gave, as received
+      headers: null,
+      head: null, // the host request, while its headers have not been built yet
+      body: null,
+      redirect: 'follow',
+      cf: undefined,
+      cfHead: null, // the host request, while request.cf has not been read yet
+    };
+    this[REQUEST] = state;
     if (input === INTERNAL) {
       // init is the host's HttpRequestHead
-      this.#head = init;
-      this.#method = init.method();
-      this.#hostUrl = init.url();
-      this.#cfHead = init;
+      state.head = init;
+      state.method = init.method();
+      state.hostUrl = init.url();
+      state.cfHead = init;
       if (init.hasBody()) {
-        this.#body = hostRequestBody(init);
+        state.body = hostRequestBody(init);
       }
       return;
     }
@@ -50,88 +65,84 @@ class Request {
     init = init === undefined || init === null ? {} : init;
     let inputBody = null;
     if (input instanceof Request) {
-      this.#url = input.url;
-      this.#method = input.#method;
-      this.#headers = new Headers(input.headers);
-      this.#redirect = input.#redirect;
-      this.#cf = input.#readCf();
-      inputBody = input.#body;
+      state.url = input.url;
+      state.method = requestState(input).method;
+      state.headers = new Headers(input.headers);
+      state.redirect = requestState(input).redirect;
+      state.cf = requestCf(requestState(input));
+      inputBody = requestState(input).body;
     } else {
       const url = urlToUSVString(input);
       const href = urlHref(url);
       if (href === null) {
         throw new TypeError('Invalid URL: ' + url);
       }
-      this.#url = href;
-      this.#headers = new Headers();
+      state.url = href;
+      state.headers = new Headers();
     }
     if (init.method !== undefined) {
-      this.#method = normalizeMethod(init.method);
+      state.method = normalizeMethod(init.method);
     }
     if (init.headers !== undefined) {
-      this.#headers = new Headers(init.headers);
+      state.headers = new Headers(init.headers);
     }
     if (init.redirect !== undefined) {
       const redirect = String(init.redirect);
       if (!['follow', 'manual', 'error'].includes(redirect)) {
         throw new TypeError("Failed to construct 'Request': '" + redirect + "' is not a valid value for 'redirect'.");
       }
-      this.#redirect = redirect;
+      state.redirect = redirect;
     }
     if (init.cf !== undefined) {
-      this.#cf = init.cf;
+      state.cf = init.cf;
     }
     const hasInitBody = init.body !== undefined && init.body !== null;
-    if ((hasInitBody || (inputBody !== null && init.body === undefined)) && (this.#method === 'GET' || this.#method === 'HEAD')) {
+    if ((hasInitBody || (inputBody !== null && init.body === undefined)) && (state.method === 'GET' || state.method === 'HEAD')) {
       throw new TypeError('Request with a GET or HEAD method cannot have a body.');
     }
     if (hasInitBody) {
       const [body, contentType] = extractBody(init.body);
-      this.#body = body;
-      if (contentType !== null && !this.#headers.has('content-type')) {
-        this.#headers.append('content-type', contentType);
+      state.body = body;
+      if (contentType !== null && !state.headers.has('content-type')) {
+        state.headers.append('content-type', contentType);
       }
     } else if (inputBody !== null && init.body === undefined) {
       if (bodyUsed(inputBody)) {
         throw new TypeError(BODY_USED_MESSAGE);
       }
       // The new request takes over the input's body; the input counts as used.
-      this.#body = new BodyState(inputBody.bytes, inputBody.stream);
+      state.body = new BodyState(inputBody.bytes, inputBody.stream);
       inputBody.used = true;
     }
   }
 
-  get method() { return this.#method; }
+  get method() { return requestState(this).method; }
   get url() {
-    if (this.#url === null) {
+    const state = requestState(this);
+    if (state.url === null) {
       // The host's URL is absolute; should its Host header make it unparsable, the worker still sees it.
-      this.#url = urlHref(this.#hostUrl) ?? this.#hostUrl;
+      state.url = urlHref(state.hostUrl) ?? state.hostUrl;
     }
-    return this.#url;
+    return state.url;
   }
-  get redirect() { return this.#redirect; }
-  get cf() { return this.#readCf(); }
-
-  #readCf() {
-    if (this.#cfHead !== null) {
-      this.#cf = cfFromHost(this.#cfHead);
-      this.#cfHead = null;
-    }
-    return this.#cf;
-  }
+  get redirect() { return requestState(this).redirect; }
+  get cf() { return requestCf(requestState(this)); }
 
   get headers() {
-    if (this.#headers === null) {
-      this.#headers = headersFromHost(this.#head);
-      this.#head = null;
+    const state = requestState(this);
+    if (state.headers === null) {
+      state.headers = headersFromHost(state.head);
+      state.head = null;
     }
-    return this.#headers;
+    return state.headers;
   }
 
   clone() {
-    const copy = new Request(this.url, { method: this.#method, headers: this.headers, redirect: this.#redirect });
-    copy.#cf = this.#readCf();
-    copy.#body = cloneBody(this.#body);
+    const state = requestState(this);
+    const copy = new Request(this.url, { method: state.method, headers: this.headers, redirect: state.redirect });
+    const c = copy[REQUEST];
+    c.cf = requestCf(state);
+    c.body = cloneBody(state.body);
     return copy;
   }
 

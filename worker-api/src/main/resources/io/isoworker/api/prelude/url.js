@@ -1080,16 +1080,42 @@ function urlDefineInterface(cls, name) {
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, configurable: true });
 }
 
-class URL {
-  #url;
-  #searchParams = null;
+const URL_STATE = internalSlot('URL');
 
+function urlState(u) {
+  return internalState(u, URL_STATE, 'URL');
+}
+
+function urlParseRecord(url, base) {
+  url = urlToUSVString(url);
+  let baseRecord = null;
+  if (base !== undefined) {
+    baseRecord = urlParse(urlToUSVString(base), null);
+    if (baseRecord === null) {
+      return null;
+    }
+  }
+  return urlParse(url, baseRecord);
+}
+
+// After the URL's query changed: its searchParams object, if made, reads it again.
+function urlQueryChanged(u) {
+  const params = urlState(u).searchParams;
+  if (params !== null) {
+    urlSearchParamsReparse(params);
+  }
+}
+
+class URL {
   constructor(url, base = undefined) {
+    // url: the URL record; searchParams: the URLSearchParams object, once asked for
+    const state = { url: null, searchParams: null };
+    this[URL_STATE] = state;
     if (arguments.length === 0) {
       throw new TypeError("Failed to construct 'URL': 1 argument required, but only 0 present.");
     }
     if (url === INTERNAL) {
-      this.#url = base;
+      state.url = base;
       return;
     }
     url = urlToUSVString(url);
@@ -1104,41 +1130,29 @@ class URL {
     if (record === null) {
       throw new TypeError('Invalid URL string.');
     }
-    this.#url = record;
+    state.url = record;
   }
 
   static canParse(url, base = undefined) {
     if (arguments.length === 0) {
       throw new TypeError("Failed to execute 'canParse' on 'URL': 1 argument required, but only 0 present.");
     }
-    return URL.#parseRecord(url, base) !== null;
+    return urlParseRecord(url, base) !== null;
   }
 
   static parse(url, base = undefined) {
     if (arguments.length === 0) {
       throw new TypeError("Failed to execute 'parse' on 'URL': 1 argument required, but only 0 present.");
     }
-    const record = URL.#parseRecord(url, base);
+    const record = urlParseRecord(url, base);
     if (record === null) {
       return null;
     }
     return new URL(INTERNAL, record);
   }
 
-  static #parseRecord(url, base) {
-    url = urlToUSVString(url);
-    let baseRecord = null;
-    if (base !== undefined) {
-      baseRecord = urlParse(urlToUSVString(base), null);
-      if (baseRecord === null) {
-        return null;
-      }
-    }
-    return urlParse(url, baseRecord);
-  }
-
   get href() {
-    return urlSerialize(this.#url);
+    return urlSerialize(urlState(this).url);
   }
 
   set href(value) {
@@ -1146,46 +1160,46 @@ class URL {
     if (record === null) {
       throw new TypeError('Invalid URL string.');
     }
-    urlCopyRecord(this.#url, record);
-    this.#queryChanged();
+    urlCopyRecord(urlState(this).url, record);
+    urlQueryChanged(this);
   }
 
   get origin() {
-    return urlSerializeOrigin(this.#url);
+    return urlSerializeOrigin(urlState(this).url);
   }
 
   get protocol() {
-    return this.#url.scheme + ':';
+    return urlState(this).url.scheme + ':';
   }
 
   set protocol(value) {
-    urlParse(urlToUSVString(value) + ':', null, this.#url, URL_SCHEME_START);
+    urlParse(urlToUSVString(value) + ':', null, urlState(this).url, URL_SCHEME_START);
   }
 
   get username() {
-    return this.#url.username;
+    return urlState(this).url.username;
   }
 
   set username(value) {
     value = urlToUSVString(value);
-    if (!urlCannotHaveCredentialsOrPort(this.#url)) {
-      this.#url.username = urlPercentEncode(value, URL_USERINFO_SET);
+    if (!urlCannotHaveCredentialsOrPort(urlState(this).url)) {
+      urlState(this).url.username = urlPercentEncode(value, URL_USERINFO_SET);
     }
   }
 
   get password() {
-    return this.#url.password;
+    return urlState(this).url.password;
   }
 
   set password(value) {
     value = urlToUSVString(value);
-    if (!urlCannotHaveCredentialsOrPort(this.#url)) {
-      this.#url.password = urlPercentEncode(value, URL_USERINFO_SET);
+    if (!urlCannotHaveCredentialsOrPort(urlState(this).url)) {
+      urlState(this).url.password = urlPercentEncode(value, URL_USERINFO_SET);
     }
   }
 
   get host() {
-    const url = this.#url;
+    const url = urlState(this).url;
     if (url.host === null) {
       return '';
     }
@@ -1194,45 +1208,45 @@ class URL {
 
   set host(value) {
     value = urlToUSVString(value);
-    if (typeof this.#url.path !== 'string') {
-      urlParse(value, null, this.#url, URL_HOST);
+    if (typeof urlState(this).url.path !== 'string') {
+      urlParse(value, null, urlState(this).url, URL_HOST);
     }
   }
 
   get hostname() {
-    return this.#url.host === null ? '' : this.#url.host;
+    return urlState(this).url.host === null ? '' : urlState(this).url.host;
   }
 
   set hostname(value) {
     value = urlToUSVString(value);
-    if (typeof this.#url.path !== 'string') {
-      urlParse(value, null, this.#url, URL_HOSTNAME);
+    if (typeof urlState(this).url.path !== 'string') {
+      urlParse(value, null, urlState(this).url, URL_HOSTNAME);
     }
   }
 
   get port() {
-    return this.#url.port === null ? '' : String(this.#url.port);
+    return urlState(this).url.port === null ? '' : String(urlState(this).url.port);
   }
 
   set port(value) {
     value = urlToUSVString(value);
-    if (urlCannotHaveCredentialsOrPort(this.#url)) {
+    if (urlCannotHaveCredentialsOrPort(urlState(this).url)) {
       return;
     }
     if (value === '') {
-      this.#url.port = null;
+      urlState(this).url.port = null;
     } else {
-      urlParse(value, null, this.#url, URL_PORT);
+      urlParse(value, null, urlState(this).url, URL_PORT);
     }
   }
 
   get pathname() {
-    return urlSerializePath(this.#url);
+    return urlSerializePath(urlState(this).url);
   }
 
   set pathname(value) {
     value = urlToUSVString(value);
-    const url = this.#url;
+    const url = urlState(this).url;
     if (typeof url.path === 'string') {
       return;
     }
@@ -1241,38 +1255,38 @@ class URL {
   }
 
   get search() {
-    const query = this.#url.query;
+    const query = urlState(this).url.query;
     return query === null || query === '' ? '' : '?' + query;
   }
 
   set search(value) {
     value = urlToUSVString(value);
-    const url = this.#url;
+    const url = urlState(this).url;
     if (value === '') {
       url.query = null;
-      this.#queryChanged();
+      urlQueryChanged(this);
       return;
     }
     url.query = '';
     urlParse(value.charCodeAt(0) === 0x3f ? value.slice(1) : value, null, url, URL_QUERY);
-    this.#queryChanged();
+    urlQueryChanged(this);
   }
 
   get searchParams() {
-    if (this.#searchParams === null) {
-      this.#searchParams = urlSearchParamsOf(this.#url);
+    if (urlState(this).searchParams === null) {
+      urlState(this).searchParams = urlSearchParamsOf(urlState(this).url);
     }
-    return this.#searchParams;
+    return urlState(this).searchParams;
   }
 
   get hash() {
-    const fragment = this.#url.fragment;
+    const fragment = urlState(this).url.fragment;
     return fragment === null || fragment === '' ? '' : '#' + fragment;
   }
 
   set hash(value) {
     value = urlToUSVString(value);
-    const url = this.#url;
+    const url = urlState(this).url;
     if (value === '') {
       url.fragment = null;
       return;
@@ -1282,17 +1296,11 @@ class URL {
   }
 
   toString() {
-    return urlSerialize(this.#url);
+    return urlSerialize(urlState(this).url);
   }
 
   toJSON() {
-    return urlSerialize(this.#url);
-  }
-
-  #queryChanged() {
-    if (this.#searchParams !== null) {
-      urlSearchParamsReparse(this.#searchParams);
-    }
+    return urlSerialize(urlState(this).url);
   }
 }
 

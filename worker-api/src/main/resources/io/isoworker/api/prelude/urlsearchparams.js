@@ -48,29 +48,45 @@ function urlSearchParamsArity(method, required, given) {
   }
 }
 
-let urlSearchParamsOf;
-let urlSearchParamsReparse;
-let urlSearchParamsList;
+const URL_SEARCH_PARAMS = internalSlot('URLSearchParams');
+
+function urlSearchParamsState(p) {
+  return internalState(p, URL_SEARCH_PARAMS, 'URLSearchParams');
+}
+
+// The URL's access to its searchParams object.
+function urlSearchParamsOf(record) {
+  const params = new URLSearchParams();
+  const state = params[URL_SEARCH_PARAMS];
+  state.url = record;
+  state.list = record.query === null ? [] : formUrlencodedParse(record.query);
+  return params;
+}
+
+function urlSearchParamsReparse(params) {
+  const state = urlSearchParamsState(params);
+  const query = state.url.query;
+  state.list = query === null ? [] : formUrlencodedParse(query);
+}
+
+function urlSearchParamsList(params) {
+  return urlSearchParamsState(params).list;
+}
+
+// After the list changed: the URL this object is the query of (if any) gets the new query.
+function urlSearchParamsUpdate(params) {
+  const state = urlSearchParamsState(params);
+  if (state.url !== null) {
+    const query = formUrlencodedSerialize(state.list);
+    state.url.query = query === '' ? null : query;
+  }
+}
 
 class URLSearchParams {
-  #list = [];
-  #url = null; // the URL record this object is the query of, or null
-
-  static {
-    urlSearchParamsOf = (record) => {
-      const params = new URLSearchParams();
-      params.#url = record;
-      params.#list = record.query === null ? [] : formUrlencodedParse(record.query);
-      return params;
-    };
-    urlSearchParamsReparse = (params) => {
-      const query = params.#url.query;
-      params.#list = query === null ? [] : formUrlencodedParse(query);
-    };
-    urlSearchParamsList = (params) => params.#list;
-  }
-
   constructor(init = '') {
+    // list: [name, value] pairs; url: the URL record this object is the query of, or null
+    const state = { list: [], url: null };
+    this[URL_SEARCH_PARAMS] = state;
     if (init !== null && (typeof init === 'object' || typeof init === 'function')) {
       const iteratorMethod = init[Symbol.iterator];
       if (iteratorMethod !== undefined && iteratorMethod !== null) {
@@ -86,7 +102,7 @@ class URLSearchParams {
           if (items.length !== 2) {
             throw new TypeError("Failed to construct 'URLSearchParams': Sequence initializer must only contain pair elements");
           }
-          this.#list.push([urlToUSVString(items[0]), urlToUSVString(items[1])]);
+          state.list.push([urlToUSVString(items[0]), urlToUSVString(items[1])]);
         }
       } else {
         const record = new Map();
@@ -97,49 +113,41 @@ class URLSearchParams {
           }
         }
         for (const entry of record) {
-          this.#list.push(entry);
+          state.list.push(entry);
         }
       }
       return;
     }
     init = urlToUSVString(init);
-    this.#list = formUrlencodedParse(init.charCodeAt(0) === 0x3f ? init.slice(1) : init);
-  }
-
-  #update() {
-    const url = this.#url;
-    if (url !== null) {
-      const query = formUrlencodedSerialize(this.#list);
-      url.query = query === '' ? null : query;
-    }
+    state.list = formUrlencodedParse(init.charCodeAt(0) === 0x3f ? init.slice(1) : init);
   }
 
   get size() {
-    return this.#list.length;
+    return urlSearchParamsState(this).list.length;
   }
 
   append(name, value) {
     urlSearchParamsArity('append', 2, arguments.length);
-    this.#list.push([urlToUSVString(name), urlToUSVString(value)]);
-    this.#update();
+    urlSearchParamsState(this).list.push([urlToUSVString(name), urlToUSVString(value)]);
+    urlSearchParamsUpdate(this);
   }
 
   delete(name, value = undefined) {
     urlSearchParamsArity('delete', 1, arguments.length);
     name = urlToUSVString(name);
     if (value === undefined) {
-      this.#list = this.#list.filter((p) => p[0] !== name);
+      urlSearchParamsState(this).list = urlSearchParamsState(this).list.filter((p) => p[0] !== name);
     } else {
       value = urlToUSVString(value);
-      this.#list = this.#list.filter((p) => p[0] !== name || p[1] !== value);
+      urlSearchParamsState(this).list = urlSearchParamsState(this).list.filter((p) => p[0] !== name || p[1] !== value);
     }
-    this.#update();
+    urlSearchParamsUpdate(this);
   }
 
   get(name) {
     urlSearchParamsArity('get', 1, arguments.length);
     name = urlToUSVString(name);
-    const list = this.#list;
+    const list = urlSearchParamsState(this).list;
     for (let i = 0; i < list.length; i++) {
       if (list[i][0] === name) {
         return list[i][1];
@@ -152,7 +160,7 @@ class URLSearchParams {
     urlSearchParamsArity('getAll', 1, arguments.length);
     name = urlToUSVString(name);
     const values = [];
-    for (const p of this.#list) {
+    for (const p of urlSearchParamsState(this).list) {
       if (p[0] === name) {
         values.push(p[1]);
       }
@@ -164,35 +172,35 @@ class URLSearchParams {
     urlSearchParamsArity('has', 1, arguments.length);
     name = urlToUSVString(name);
     if (value === undefined) {
-      return this.#list.some((p) => p[0] === name);
+      return urlSearchParamsState(this).list.some((p) => p[0] === name);
     }
     value = urlToUSVString(value);
-    return this.#list.some((p) => p[0] === name && p[1] === value);
+    return urlSearchParamsState(this).list.some((p) => p[0] === name && p[1] === value);
   }
 
   set(name, value) {
     urlSearchParamsArity('set', 2, arguments.length);
     name = urlToUSVString(name);
     value = urlToUSVString(value);
-    const list = this.#list;
+    const list = urlSearchParamsState(this).list;
     const i = list.findIndex((p) => p[0] === name);
     if (i < 0) {
       list.push([name, value]);
     } else {
       list[i] = [name, value];
-      this.#list = list.filter((p, j) => j <= i || p[0] !== name);
+      urlSearchParamsState(this).list = list.filter((p, j) => j <= i || p[0] !== name);
     }
-    this.#update();
+    urlSearchParamsUpdate(this);
   }
 
   sort() {
     // Array.prototype.sort is stable; names compare by UTF-16 code units.
-    this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    this.#update();
+    urlSearchParamsState(this).list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    urlSearchParamsUpdate(this);
   }
 
   toString() {
-    return formUrlencodedSerialize(this.#list);
+    return formUrlencodedSerialize(urlSearchParamsState(this).list);
   }
 
   forEach(callback, thisArg = undefined) {
@@ -201,8 +209,8 @@ class URLSearchParams {
       throw new TypeError("Failed to execute 'forEach' on 'URLSearchParams': parameter 1 is not of type 'Function'.");
     }
     // Live: entries added or removed by the callback are seen.
-    for (let i = 0; i < this.#list.length; i++) {
-      const p = this.#list[i];
+    for (let i = 0; i < urlSearchParamsState(this).list.length; i++) {
+      const p = urlSearchParamsState(this).list[i];
       callback.call(thisArg, p[1], p[0], this);
     }
   }
@@ -226,26 +234,24 @@ Object.defineProperty(URLSearchParams.prototype, Symbol.iterator, {
 defineGlobal('URLSearchParams', URLSearchParams);
 
 // The iterator Web IDL defines for URLSearchParams: it walks the live list by index.
-class URLSearchParamsIterator {
-  #params;
-  #kind;
-  #index = 0;
+const URL_SEARCH_PARAMS_ITERATOR = internalSlot('URLSearchParamsIterator');
 
+class URLSearchParamsIterator {
   constructor(key, params, kind) {
     if (key !== INTERNAL) {
       illegalConstructor();
     }
-    this.#params = params;
-    this.#kind = kind;
+    this[URL_SEARCH_PARAMS_ITERATOR] = { params, kind, index: 0 };
   }
 
   next() {
-    const list = urlSearchParamsList(this.#params);
-    if (this.#index >= list.length) {
+    const state = internalState(this, URL_SEARCH_PARAMS_ITERATOR, 'URLSearchParams Iterator');
+    const list = urlSearchParamsList(state.params);
+    if (state.index >= list.length) {
       return { value: undefined, done: true };
     }
-    const p = list[this.#index++];
-    const value = this.#kind === 'keys' ? p[0] : this.#kind === 'values' ? p[1] : [p[0], p[1]];
+    const p = list[state.index++];
+    const value = state.kind === 'keys' ? p[0] : state.kind === 'values' ? p[1] : [p[0], p[1]];
     return { value, done: false };
   }
 }
