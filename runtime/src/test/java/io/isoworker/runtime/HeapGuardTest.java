@@ -43,7 +43,11 @@ class HeapGuardTest {
             // 150 x 4 MiB is more than twice the heap: without the guard the server runs out of memory.
             for (int i = 0; i < 150; i++) {
                 HttpResponse<String> r = server.get("leaky.localhost", "/");
-                assertEquals(200, r.statusCode(), "request " + i + ": " + r.body());
+                if (r.statusCode() != 200) {
+                    String out = server.output();
+                    assertEquals(200, r.statusCode(), "request " + i + ": " + r.body() + "\nserver output (end):\n"
+                            + out.substring(Math.max(0, out.length() - 4000)));
+                }
                 int kept = Integer.parseInt(r.body().substring("kept ".length()));
                 if (kept <= previous) {
                     restarts++; // a fresh isolate: its module state starts again

@@ -1,18 +1,26 @@
 package io.isoworker.runtime.scripts;
 
-import java.util.regex.Pattern;
-
 /** The rules for script and module names: nothing a name can say reaches outside the data directory. */
 public final class ScriptNames {
-
-    /** Script names: lower-case letters, digits and dashes, starting with a letter or digit, at most 63 long. */
-    public static final Pattern SCRIPT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private ScriptNames() {
     }
 
+    /**
+     * Script names: lower-case letters, digits and dashes, starting with a letter or digit, at most 63 long. (No
+     * regular expression: routing asks this on every request.)
+     */
     public static boolean validScriptName(String name) {
-        return name != null && SCRIPT_NAME.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > 63 || name.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -30,7 +30,10 @@ public final class TrafficVerticle extends VerticleBase {
     public Future<?> start() {
         server = listener.createServer(vertx, new HttpServerOptions()
                 .setMaxHeaderSize(128 * 1024)
-                .setCompressionSupported(false));
+                .setCompressionSupported(false)
+                // workers cannot accept WebSockets (yet): no WebSocket extension handler in every connection's pipeline
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false));
         server.requestHandler(handlers.create(context));
         return server.listen(port, host);
     }

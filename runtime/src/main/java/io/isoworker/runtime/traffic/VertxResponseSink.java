@@ -44,6 +44,13 @@ final class VertxResponseSink implements ResponseSink {
     /** The most body bytes this response may have, 0 for no limit (max-response-body). */
     private final long maxBody;
     private long bodySent;
+    /** The body length the worker announced, or -1 (chunked). */
+    private long expectedLength = -1;
+    /**
+     * The chunk that completed the announced length, held back so that {@link #end} writes it with the end of the
+     * response: one write and one flush for the usual one-chunk body instead of two.
+     */
+    private Buffer lastChunk;
 
     private final LimitCooloff cooloff;
     private final String version;
@@ -118,6 +125,7 @@ final class VertxResponseSink implements ResponseSink {
                 out.add(h.getKey(), h.getValue());
             }
         }
+        expectedLength = contentLength;
         if (contentLength >= 0) {
             out.set("content-length", Long.toString(contentLength));
         } else {
@@ -140,6 +148,14 @@ final class VertxResponseSink implements ResponseSink {
             bodySent += length;
             if (maxBody > 0 && bodySent > maxBody) {
                 abortTooLarge();
+                return;
+            }
+            if (lastChunk != null) {
+                // more than the announced length: what was held goes first
+                response.write(lastChunk);
+                lastChunk = null;
+            } else if (bodySent == expectedLength) {
+                lastChunk = Buffer.buffer(chunk);
                 return;
             }
             response.write(Buffer.buffer(chunk));
@@ -192,7 +208,14 @@ final class VertxResponseSink implements ResponseSink {
         }
         cooloff.answered(version);
         finished();
-        if (!clientGone) {
+        if (clientGone) {
+            return;
+        }
+        Buffer last = lastChunk;
+        lastChunk = null;
+        if (last != null) {
+            response.end(last);
+        } else {
             response.end();
         }
     }
