@@ -622,12 +622,19 @@ class KvBindingTest {
                   tag: (env) => Object.prototype.toString.call(env.KV),
                   ownKeys: (env) => Object.getOwnPropertyNames(env.KV),
                   value: (env) => env.KV.get('shared-name'),
+                  // the binding's id is reachable (it is not a private field), but rewriting it gains nothing
+                  forged: (env) => {
+                    const other = { KV: Object.create(Object.getPrototypeOf(env.KV)) };
+                    other.KV[Symbol.for('isoworker.KVNamespace')] = { id: OTHER };
+                    return other.KV.get('shared-name');
+                  },
                 };
-                """);
+                """.replace("OTHER", "'" + b + "'"));
         assertEquals("threw TypeError: Illegal constructor", out.getValue("construct"));
         assertEquals("[object KvNamespace]", out.getValue("tag"));
         assertEquals(new JsonArray(), out.getValue("ownKeys"));
         assertEquals("A", out.getValue("value"));
+        assertTrue(out.getString("forged").startsWith("threw Error: KV GET failed"), out.getString("forged"));
     }
 
     @Test

@@ -145,95 +145,99 @@ async function kvReadStream(stream) {
   return concatBytes(chunks, length);
 }
 
-class KvNamespace {
-  #id;
+const KV_NAMESPACE = internalSlot('KVNamespace');
 
-  constructor(token, id) {
-    if (token !== INTERNAL) {
-      throw new TypeError('Illegal constructor');
+// The namespace id of a binding. (A worker that rewrites it gains nothing: the host serves only the namespaces the
+// worker is bound to.)
+function kvNamespaceId(ns) {
+  return internalState(ns, KV_NAMESPACE, 'KVNamespace').id;
+}
+
+function kvRead(id, key, typeOrOptions, withMetadata) {
+  requireHandlerScope(); // thrown, not a rejection, as fetch() does
+  try {
+    const { type, cacheTtl } = kvReadOptions(typeOrOptions);
+    if (Array.isArray(key)) {
+      return kvReadBulk(id, key, type, cacheTtl, withMetadata);
     }
-    this.#id = id;
-  }
-
-  get(key, typeOrOptions) {
-    return this.#read(key, typeOrOptions, false);
-  }
-
-  getWithMetadata(key, typeOrOptions) {
-    return this.#read(key, typeOrOptions, true);
-  }
-
-  #read(key, typeOrOptions, withMetadata) {
-    requireHandlerScope(); // thrown, not a rejection, as fetch() does
-    try {
-      const { type, cacheTtl } = kvReadOptions(typeOrOptions);
-      if (Array.isArray(key)) {
-        return this.#readBulk(key, type, cacheTtl, withMetadata);
-      }
-      const name = kvString(key);
-      kvCheckKey(name);
-      if (!KV_RESPONSE_TYPES.includes(type)) {
-        throw new TypeError(KV_UNKNOWN_TYPE);
-      }
-      if (cacheTtl !== undefined) {
-        const problem = kvHost.cacheTtlProblem(cacheTtl);
-        if (problem !== null) {
-          return Promise.reject(kvFailure('GET', 400, problem));
-        }
-      }
-      const id = this.#id;
-      const asText = type === 'text' || type === 'json';
-      return kvCall('GET', (answer) => kvHost.get(id, name, asText, answer), (value, metadata) => {
-        const result = kvValue(type, value);
-        return withMetadata ? { value: result, metadata: kvMetadata(metadata), cacheStatus: null } : result;
-      });
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  #readBulk(keys, type, cacheTtl, withMetadata) {
-    const names = keys.map(kvString);
-    if (names.length > 100) {
-      return Promise.reject(kvFailure('GET_BULK', 400, 'You can request a maximum of 100 keys'));
-    }
-    if (names.length === 0) {
-      return Promise.reject(kvFailure('GET_BULK', 400, 'You must request a minimum of 1 key'));
-    }
-    if (type !== 'text' && type !== 'json') {
-      return Promise.reject(kvFailure('GET_BULK', 400, '"' + type + '" is not a valid type. Use "json" or "text"'));
+    const name = kvString(key);
+    kvCheckKey(name);
+    if (!KV_RESPONSE_TYPES.includes(type)) {
+      throw new TypeError(KV_UNKNOWN_TYPE);
     }
     if (cacheTtl !== undefined) {
       const problem = kvHost.cacheTtlProblem(cacheTtl);
       if (problem !== null) {
-        return Promise.reject(kvFailure('GET_BULK', 400, problem));
+        return Promise.reject(kvFailure('GET', 400, problem));
       }
     }
-    const id = this.#id;
-    return kvCall('GET_BULK', (answer) => kvHost.getBulk(id, names, answer), (json) => {
-      const found = JSON.parse(json);
-      const out = new Map();
-      for (let i = 0; i < names.length; i++) {
-        const entry = found[i];
-        let value = null;
-        if (entry !== null) {
-          value = entry[0];
-          if (type === 'json') {
-            try {
-              value = JSON.parse(value);
-            } catch (e) {
-              throw kvFailure('GET_BULK', 400, 'At least one of the requested keys corresponds to a non-json value');
-            }
+    const asText = type === 'text' || type === 'json';
+    return kvCall('GET', (answer) => kvHost.get(id, name, asText, answer), (value, metadata) => {
+      const result = kvValue(type, value);
+      return withMetadata ? { value: result, metadata: kvMetadata(metadata), cacheStatus: null } : result;
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function kvReadBulk(id, keys, type, cacheTtl, withMetadata) {
+  const names = keys.map(kvString);
+  if (names.length > 100) {
+    return Promise.reject(kvFailure('GET_BULK', 400, 'You can request a maximum of 100 keys'));
+  }
+  if (names.length === 0) {
+    return Promise.reject(kvFailure('GET_BULK', 400, 'You must request a minimum of 1 key'));
+  }
+  if (type !== 'text' && type !== 'json') {
+    return Promise.reject(kvFailure('GET_BULK', 400, '"' + type + '" is not a valid type. Use "json" or "text"'));
+  }
+  if (cacheTtl !== undefined) {
+    const problem = kvHost.cacheTtlProblem(cacheTtl);
+    if (problem !== null) {
+      return Promise.reject(kvFailure('GET_BULK', 400, problem));
+    }
+  }
+  return kvCall('GET_BULK', (answer) => kvHost.getBulk(id, names, answer), (json) => {
+    const found = JSON.parse(json);
+    const out = new Map();
+    for (let i = 0; i < names.length; i++) {
+      const entry = found[i];
+      let value = null;
+      if (entry !== null) {
+        value = entry[0];
+        if (type === 'json') {
+          try {
+            value = JSON.parse(value);
+          } catch (e) {
+            throw kvFailure('GET_BULK', 400, 'At least one of the requested keys corresponds to a non-json value');
           }
         }
-        if (withMetadata) {
-          out.set(names[i], entry === null ? null : { value, metadata: kvMetadata(entry[1]) });
-        } else {
-          out.set(names[i], value);
-        }
       }
-      return out;
-    });
+      if (withMetadata) {
+        out.set(names[i], entry === null ? null : { value, metadata: kvMetadata(entry[1]) });
+      } else {
+        out.set(names[i], value);
+      }
+    }
+    return out;
+  });
+}
+
+class KvNamespace {
+  constructor(token, id) {
+    if (token !== INTERNAL) {
+      throw new TypeError('Illegal constructor');
+    }
+    this[KV_NAMESPACE] = { id };
+  }
+
+  get(key, typeOrOptions) {
+    return kvRead(kvNamespaceId(this), key, typeOrOptions, false);
+  }
+
+  getWithMetadata(key, typeOrOptions) {
+    return kvRead(kvNamespaceId(this), key, typeOrOptions, true);
   }
 
   put(key, value, options) {
@@ -259,7 +263,7 @@ class KvNamespace {
         }
       }
       const bytes = kvValueBytes(value);
-      const id = this.#id;
+      const id = kvNamespaceId(this);
       const write = (u8) => kvCall('PUT', (answer) => kvHost.put(id, name, exactBuffer(u8), metadata, expiration,
         expirationTtl, answer), () => undefined);
       return bytes instanceof Promise ? bytes.then(write) : write(bytes);
@@ -273,7 +277,7 @@ class KvNamespace {
     try {
       const name = kvString(key);
       kvCheckKey(name);
-      const id = this.#id;
+      const id = kvNamespaceId(this);
       return kvCall('DELETE', (answer) => kvHost.delete(id, name, answer), () => undefined);
     } catch (e) {
       return Promise.reject(e);
@@ -300,7 +304,7 @@ class KvNamespace {
           }
         }
       }
-      const id = this.#id;
+      const id = kvNamespaceId(this);
       return kvCall('GET', (answer) => kvHost.list(id, prefix, limit, cursor, answer), (json, complete, next) => {
         const keys = [];
         for (const [name, expiration, metadata] of JSON.parse(json)) {

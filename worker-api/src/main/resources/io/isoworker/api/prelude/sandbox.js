@@ -18,13 +18,16 @@ function illegalConstructor() {
   throw new TypeError('Illegal constructor');
 }
 
-// Internal state of the prelude's own objects (Request, Response, Headers, URL): one record per object, under a
-// registered symbol, instead of private class fields. Every context shares the engine's compiled code, and private
-// names, created anew in each context, defeat its property caches: an object with 9 private fields took ~1,500 ns
-// to build with 8 contexts, against ~3 ns with a record under a registered symbol, which is the same symbol in every
-// context (docs/benchmarks.md). The record is not enumerable by Object.keys, for-in or JSON.stringify, and
-// console.log hides it; a worker can still reach it through Symbol.for(), as it can patch any prototype, which
-// affects only its own objects: the host checks everything it is handed.
+// Internal state of the prelude's hot-path objects (Request, Response, Headers, URL, URLSearchParams, KV namespaces):
+// one record per object, under a registered symbol, instead of private class fields. Every context shares the
+// engine's compiled code, and private names, created anew in each context, defeat its property caches: an object
+// with 9 private fields took ~1,500 ns to build with 8 contexts, against ~3 ns with a record under a registered
+// symbol, which is the same symbol in every context (docs/benchmarks.md). The record is not enumerable by
+// Object.keys, for-in or JSON.stringify, and console.log hides it. A worker can still reach it through Symbol.for(),
+// as it can patch any prototype: that affects only its own objects, the records hold nothing but its own data (and,
+// for Request, the read-only host view of its own incoming request), and the host checks everything it is handed
+// (header lists and statuses: GuestHeaders; KV namespace ids: only those bound to the worker). The other classes
+// (streams, TextDecoder, Blob, ...) still use private fields.
 const INTERNAL_SLOT_PREFIX = 'isoworker.';
 
 function internalSlot(name) {
