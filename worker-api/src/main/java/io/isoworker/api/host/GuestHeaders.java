@@ -10,7 +10,8 @@ import org.graalvm.polyglot.Value;
  * Header lists and statuses that guest code hands to the host, checked again on the way in. The prelude's Headers
  * and Response validate what a worker gives them, but a worker can reach their internal state (see sandbox.js), so
  * the host never trusts it: a name that is not an HTTP token, a value with CR, LF or NUL or beyond Latin-1, or a
- * status that is not three digits is refused with an {@link IllegalArgumentException}, which the worker sees as an exception.
+ * status that is not three digits is refused with an {@link IllegalArgumentException}, which the worker sees as an
+ * exception.
  */
 final class GuestHeaders {
 
