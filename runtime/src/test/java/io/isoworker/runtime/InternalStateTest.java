@@ -98,10 +98,10 @@ class InternalStateTest {
             assertEquals(500, r.statusCode(), mode + ": " + r.body());
             assertTrue(r.headers().firstValue("x-injected").isEmpty(), mode);
         }
+        // refused by the host before any connection is tried (port 1 would refuse one anyway, for another reason)
         HttpResponse<String> fetched = s.get("internal-forger.localhost", "/fetch");
-        assertTrue(fetched.statusCode() == 500 || fetched.body().startsWith("refused: "),
+        assertTrue(fetched.statusCode() == 500 || fetched.body().contains("invalid header value"),
                 fetched.statusCode() + " " + fetched.body());
-        assertTrue(!fetched.body().equals("fetched"), fetched.body());
         assertEquals("ok", s.get("internal-forger.localhost", "/none").body());
     }
 }

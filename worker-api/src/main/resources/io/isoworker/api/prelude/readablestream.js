@@ -898,10 +898,6 @@ function createReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm
 let readableStreamRecord; // (ReadableStream) -> record; throws a TypeError for other objects
 let isReadableStream;
 
-function streamBrandError(what) {
-  return new TypeError('Illegal invocation: this is not a ' + what + '.');
-}
-
 class ReadableStreamDefaultController {
   #c;
 
@@ -1078,7 +1074,7 @@ class ReadableStreamDefaultReader {
     try {
       reader = this.#r;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStreamDefaultReader'));
+      return Promise.reject(illegalInvocation('ReadableStreamDefaultReader'));
     }
     if (reader.stream === null) {
       return Promise.reject(new TypeError(READER_RELEASED));
@@ -1122,7 +1118,7 @@ class ReadableStreamBYOBReader {
     try {
       reader = this.#r;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStreamBYOBReader'));
+      return Promise.reject(illegalInvocation('ReadableStreamBYOBReader'));
     }
     if (!ArrayBuffer.isView(view)) {
       return Promise.reject(new TypeError("Failed to execute 'read' on 'ReadableStreamBYOBReader': parameter 1 is not of type 'ArrayBufferView'."));
@@ -1284,7 +1280,7 @@ class ReadableStream {
     try {
       s = this.#s;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStream'));
+      return Promise.reject(illegalInvocation('ReadableStream'));
     }
     if (rsIsLocked(s)) {
       return Promise.reject(new TypeError(STREAM_LOCKED));
@@ -1342,7 +1338,7 @@ class ReadableStream {
     try {
       s = this.#s;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStream'));
+      return Promise.reject(illegalInvocation('ReadableStream'));
     }
     if (!isWritableStream(destination)) {
       return Promise.reject(new TypeError("Failed to execute 'pipeTo' on 'ReadableStream': parameter 1 is not of type 'WritableStream'."));
@@ -1423,7 +1419,7 @@ class ReadableStreamAsyncIterator {
     try {
       ongoing = this.#ongoing;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStream async iterator'));
+      return Promise.reject(illegalInvocation('ReadableStream async iterator'));
     }
     const nextSteps = () => {
       if (this.#finished) {
@@ -1454,7 +1450,7 @@ class ReadableStreamAsyncIterator {
     try {
       ongoing = this.#ongoing;
     } catch (e) {
-      return Promise.reject(streamBrandError('ReadableStream async iterator'));
+      return Promise.reject(illegalInvocation('ReadableStream async iterator'));
     }
     const returnSteps = () => {
       if (this.#finished) {

@@ -42,11 +42,16 @@ function isInternalSlot(key) {
   return name !== undefined && name.startsWith(INTERNAL_SLOT_PREFIX);
 }
 
+// The TypeError for a method or getter called on an object that is not of its class.
+function illegalInvocation(className) {
+  return new TypeError('Illegal invocation: this is not a ' + className + '.');
+}
+
 // The record under `slot`, or a TypeError when `object` is not one of the prelude's objects of that class.
 function internalState(object, slot, className) {
   const state = object === null || object === undefined ? undefined : object[slot];
   if (state === undefined) {
-    throw new TypeError("Illegal invocation: this is not a " + className + ".");
+    throw illegalInvocation(className);
   }
   return state;
 }

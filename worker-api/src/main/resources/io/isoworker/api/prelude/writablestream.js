@@ -548,7 +548,7 @@ class WritableStreamDefaultWriter {
     try {
       writer = this.#w;
     } catch (e) {
-      return Promise.reject(streamBrandError('WritableStreamDefaultWriter'));
+      return Promise.reject(illegalInvocation('WritableStreamDefaultWriter'));
     }
     if (writer.stream === null) {
       return Promise.reject(new TypeError(WRITER_RELEASED));
@@ -561,7 +561,7 @@ class WritableStreamDefaultWriter {
     try {
       writer = this.#w;
     } catch (e) {
-      return Promise.reject(streamBrandError('WritableStreamDefaultWriter'));
+      return Promise.reject(illegalInvocation('WritableStreamDefaultWriter'));
     }
     const s = writer.stream;
     if (s === null) {
@@ -585,7 +585,7 @@ class WritableStreamDefaultWriter {
     try {
       writer = this.#w;
     } catch (e) {
-      return Promise.reject(streamBrandError('WritableStreamDefaultWriter'));
+      return Promise.reject(illegalInvocation('WritableStreamDefaultWriter'));
     }
     if (writer.stream === null) {
       return Promise.reject(new TypeError(WRITER_RELEASED));
@@ -652,7 +652,7 @@ class WritableStream {
     try {
       s = this.#s;
     } catch (e) {
-      return Promise.reject(streamBrandError('WritableStream'));
+      return Promise.reject(illegalInvocation('WritableStream'));
     }
     if (wsIsLocked(s)) {
       return Promise.reject(new TypeError('Cannot abort a stream that already has a writer'));
@@ -665,7 +665,7 @@ class WritableStream {
     try {
       s = this.#s;
     } catch (e) {
-      return Promise.reject(streamBrandError('WritableStream'));
+      return Promise.reject(illegalInvocation('WritableStream'));
     }
     if (wsIsLocked(s)) {
       return Promise.reject(new TypeError('Cannot close a stream that already has a writer'));
