@@ -28,6 +28,11 @@ public final class BlankContext implements AutoCloseable {
     final long preludeNanos;
     /** Set by the pre-warmed pool when it hands this context out: it was built off the request path. */
     boolean prewarmed;
+    /**
+     * The worker's main module as evaluated here, held for as long as this context lives: the bundle holds it only
+     * weakly, and the engine keeps the parsed code only while it is reachable (see {@link WorkerBundle}).
+     */
+    private org.graalvm.polyglot.Source loadedSource;
 
     BlankContext(Context context, ModuleFileSystem fileSystem, HostBridge host, Value internals, long creationNanos,
             long preludeNanos) {
@@ -43,9 +48,12 @@ public final class BlankContext implements AutoCloseable {
      * Evaluates the worker's main module (and what it imports) under the startup CPU limit, and checks that it
      * registers a handler. Runs on the calling thread. On failure the context is closed.
      *
+     * @param validation true for an upload's check in a throw-away context: the main module is parsed from a source
+     *                   the engine does not cache (see {@link WorkerBundle})
      * @return the prelude's descriptor of the loaded worker
      */
-    Value load(WorkerBundle bundle, Watchdog watchdog, Duration startupLimit) throws ScriptLoadException {
+    Value load(WorkerBundle bundle, Watchdog watchdog, Duration startupLimit, boolean validation)
+            throws ScriptLoadException {
         host.bindScript(bundle.scriptName());
         host.advanceClock();
         fileSystem.mount(bundle);
@@ -57,12 +65,13 @@ public final class BlankContext implements AutoCloseable {
             context.close(true);
         });
         try {
+            loadedSource = validation ? bundle.validationSource() : bundle.mainSource();
             if (bundle.moduleSyntax()) {
-                Value exports = context.eval(bundle.mainSource());
+                Value exports = context.eval(loadedSource);
                 return internals.invokeMember("moduleWorker", exports, bindings);
             }
             internals.invokeMember("defineBindingGlobals", bindings);
-            context.eval(bundle.mainSource());
+            context.eval(loadedSource);
             return internals.invokeMember("serviceWorker");
         } catch (PolyglotException e) {
             closeQuietly();
@@ -124,6 +133,7 @@ public final class BlankContext implements AutoCloseable {
     }
 
     void closeQuietly() {
+        loadedSource = null;
         try {
             context.close(true);
         } catch (RuntimeException ignored) {

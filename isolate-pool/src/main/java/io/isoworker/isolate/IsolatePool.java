@@ -204,7 +204,7 @@ public final class IsolatePool implements AutoCloseable {
         long taken = System.nanoTime();
         Value worker;
         try {
-            worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+            worker = ctx.load(bundle, watchdog, settings.startupCpuLimit(), false);
         } catch (ScriptLoadException e) {
             loadFailed.accept(e);
             return;
@@ -227,7 +227,7 @@ public final class IsolatePool implements AutoCloseable {
 
     private Isolate load(WorkerBundle bundle, Executor executor, OutboundHttp network) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
-        Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        Value worker = ctx.load(bundle, watchdog, settings.startupCpuLimit(), false);
         return newIsolate(bundle, ctx, worker, executor, network);
     }
 
@@ -249,7 +249,7 @@ public final class IsolatePool implements AutoCloseable {
      */
     public void validate(WorkerBundle bundle) throws ScriptLoadException {
         BlankContext ctx = blanks.take();
-        ctx.load(bundle, watchdog, settings.startupCpuLimit());
+        ctx.load(bundle, watchdog, settings.startupCpuLimit(), true);
         ctx.closeQuietly();
     }
 

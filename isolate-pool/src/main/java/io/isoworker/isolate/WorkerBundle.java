@@ -1,6 +1,9 @@
 package io.isoworker.isolate;
 
-import java.net.URI;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +17,15 @@ import io.isoworker.api.WorkerModule;
 
 /**
  * One immutable version of a worker script: its modules, which one is the entry point, and its bindings. Everything
- * an isolate needs to load it. The main module's parsed {@link Source} is made once and shared by every context that
- * loads this version, so the engine can share its code.
+ * an isolate needs to load it.
+ *
+ * <p>The main module's {@link Source} is shared by every context that serves this version, so the engine parses it
+ * once and shares its code. The engine keeps that parsed code for as long as the {@code Source} object is reachable,
+ * and for a bundled app it is many times the source text (a 1 MiB bundle: ~17-20 MiB). So the bundle holds its
+ * {@code Source} only weakly: the contexts that evaluated it hold it (see {@link BlankContext#load}), and a version
+ * with no live isolate, deployed but idle or evicted, keeps only its modules' bytes. Its next load makes the
+ * {@code Source} again and the engine parses it again. An upload's validation parses a {@link #validationSource()
+ * source of its own} that the engine does not cache, so validating leaves nothing behind.
  */
 public final class WorkerBundle {
 
@@ -27,7 +37,9 @@ public final class WorkerBundle {
     private final String mainModule;
     private final Map<String, WorkerModule> modules;
     private final List<Binding> bindings;
-    private final Source mainSource;
+    private final WorkerModule main;
+    private final Object sourceLock = new Object();
+    private WeakReference<Source> mainSource = new WeakReference<>(null);
     private final long cpuLimitMillis;
 
     public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
@@ -63,11 +75,7 @@ public final class WorkerBundle {
         }
         this.modules = Map.copyOf(byName);
         this.bindings = List.copyOf(bindings);
-        this.mainSource = Source.newBuilder("js", main.text(), mainModule)
-                .uri(URI.create("file://" + MODULE_ROOT + mainModule))
-                .mimeType(main.type() == ModuleType.ES_MODULE ? "application/javascript+module" : "application/javascript")
-                .cached(true)
-                .buildLiteral();
+        this.main = main;
     }
 
     public String scriptName() {
@@ -111,8 +119,43 @@ public final class WorkerBundle {
         return modules.get(mainModule).type() == ModuleType.ES_MODULE;
     }
 
+    /**
+     * The main module as a {@link Source}: the one live contexts share while any holds it, else a new one. The caller
+     * must keep it reachable for as long as the code evaluated from it is in use.
+     */
     Source mainSource() {
-        return mainSource;
+        synchronized (sourceLock) {
+            Source source = mainSource.get();
+            if (source == null) {
+                source = buildSource(true);
+                mainSource = new WeakReference<>(source);
+            }
+            return source;
+        }
+    }
+
+    /** The main module as a {@link Source} the engine does not cache: parsed for one evaluation, then garbage. */
+    Source validationSource() {
+        return buildSource(false);
+    }
+
+    /**
+     * The main module as a file-based {@link Source} whose content is given (nothing is read): a path under
+     * {@link #MODULE_ROOT}, so that the engine resolves the main module's relative imports against its folder
+     * ({@code ./label.js} from {@code src/index.js} is {@code src/label.js}), in the module file system.
+     */
+    private Source buildSource(boolean cached) {
+        try {
+            return Source.newBuilder("js", new File(MODULE_ROOT + mainModule))
+                    .content(main.text())
+                    .name(mainModule)
+                    .mimeType(main.type() == ModuleType.ES_MODULE ? "application/javascript+module"
+                            : "application/javascript")
+                    .cached(cached)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the main module's source could not be made: " + e.getMessage(), e);
+        }
     }
 
     @Override

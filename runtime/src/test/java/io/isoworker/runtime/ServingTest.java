@@ -179,6 +179,22 @@ class ServingTest {
     }
 
     @Test
+    void aMainModuleInAFolderImportsRelativeToItsFolder() throws Exception {
+        TestServer.Multipart body = new TestServer.Multipart()
+                .metadata(new JsonObject().put("main_module", "src/index.js"))
+                .module("src/index.js", "application/javascript+module", """
+                        import { label } from './label.js';
+                        import { root } from '../root.js';
+                        export default { fetch() { return new Response(label + ' ' + root); } };
+                        """)
+                .module("src/label.js", "application/javascript+module", "export const label = 'beside';")
+                .module("root.js", "application/javascript+module", "export const root = 'above';");
+        HttpResponse<String> up = s.uploadMultipart("nested-main", body);
+        assertEquals(200, up.statusCode(), up.body());
+        assertEquals("beside above", s.get("nested-main.localhost", "/").body());
+    }
+
+    @Test
     void bindingsFromMultipartMetadataAreInEnv() throws Exception {
         TestServer.Multipart body = new TestServer.Multipart()
                 .metadata(new JsonObject()
