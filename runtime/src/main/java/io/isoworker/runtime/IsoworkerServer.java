@@ -135,6 +135,23 @@ public final class IsoworkerServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code isoworker dev}'s reload: validates {@code next} (a new version of the script being served, under the
+     * same name) and makes it the one served; isolates of the previous version finish their requests and close. KV
+     * namespaces are the same store, so their data stays. When {@code next} does not load, nothing changes.
+     * Blocks for up to the startup limit: do not call on an event loop.
+     */
+    public void replaceDevScript(ScriptVersion next) throws Exception {
+        ScriptVersion previous = scripts.get(next.scriptName()).map(ScriptRegistry.Script::active)
+                .orElseThrow(() -> new IllegalArgumentException("dev serves no script named " + next.scriptName()));
+        for (String id : next.bundle().kvNamespaceIds()) {
+            kv.namespaceOrCreate(id).get(30, TimeUnit.SECONDS);
+        }
+        isolates.validate(next.bundle());
+        scripts.putEphemeral(next);
+        isolates.retireVersion(previous.id());
+    }
+
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
             ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {

@@ -138,4 +138,149 @@ class DevCommandTest {
         assertEquals(1, p.exitValue(), err);
         assertTrue(err.contains("broken.js") && err.contains("SyntaxError"), err);
     }
+
+    /** A dev process for {@code args}, started and ready; its standard error goes to {@code errFile}. */
+    private record Dev(Process process, int port, BufferedReader out) implements AutoCloseable {
+        static Dev start(Path errFile, String... args) throws Exception {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                    "-cp", System.getProperty("java.class.path"), "io.isoworker.runtime.cli.Main", "dev"));
+            cmd.addAll(List.of(args));
+            cmd.addAll(List.of("--port", Integer.toString(port)));
+            Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.startsWith("Ready on")) {
+                seen.append(line).append('\n');
+            }
+            if (line == null) {
+                p.destroyForcibly();
+                throw new AssertionError("dev never said it was ready: " + seen + Files.readString(errFile));
+            }
+            return new Dev(p, port, out);
+        }
+
+        String get(String path) throws Exception {
+            try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+        }
+
+        /** Polls until the answer starts with {@code prefix}; the last answer if it never does within 60 s. */
+        String awaitAnswer(String path, String prefix) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String body = get(path);
+            while (!body.startsWith(prefix) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                body = get(path);
+            }
+            return body;
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void devReloadsWhenAFileChangesKeepingKvAndSurvivesABrokenEdit(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("wrangler.toml"), """
+                name = "reloading"
+                main = "src/index.js"
+
+                [[kv_namespaces]]
+                binding = "KV"
+                """);
+        Files.createDirectories(dir.resolve("src"));
+        Path index = dir.resolve("src/index.js");
+        String source = """
+                import { label } from './label.js';
+                export default {
+                  async fetch(request, env) {
+                    const n = Number(await env.KV.get('n') ?? 0) + 1;
+                    await env.KV.put('n', String(n));
+                    return new Response(label + ' ' + n);
+                  },
+                };
+                """;
+        Files.writeString(index, source);
+        Path label = dir.resolve("src/label.js");
+        Files.writeString(label, "export const label = 'v1';\n");
+        Path err = dir.resolve("dev.err");
+        try (Dev dev = Dev.start(err, dir.toString())) {
+            assertEquals("v1 1", dev.get("/"));
+            Files.writeString(label, "export const label = 'v2';\n");
+            String body = dev.awaitAnswer("/", "v2");
+            assertTrue(body.startsWith("v2 "), "the change to an imported module was served: " + body);
+            int n = Integer.parseInt(body.substring(3));
+            assertTrue(n >= 2, "KV data survived the reload: " + body);
+
+            Files.writeString(index, "export default { fetch() { return new Response('x' +); } };\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(err).contains("does not load") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String errors = Files.readString(err);
+            assertTrue(errors.contains("still serving the previous version") && errors.contains("src/index.js"),
+                    errors);
+            assertTrue(dev.get("/").startsWith("v2 "), "the previous version keeps serving");
+
+            Files.writeString(index, source.replace("label + ' '", "'v3 ' + label + ' '"));
+            assertTrue(dev.awaitAnswer("/", "v3").startsWith("v3 v2 "), "a fixed edit is served again");
+        }
+    }
+
+    @Test
+    void devUsesTheChosenEnvironmentAndDevVars(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("wrangler.jsonc"), """
+                {
+                  "name": "envs",
+                  "main": "worker.js",
+                  "vars": { "STAGE": "top" },
+                  "surprise": true, // unknown: a warning, not a crash
+                  "env": { "staging": { "vars": { "STAGE": "staging", "SECRET": "from vars" } } },
+                }
+                """);
+        Files.writeString(dir.resolve("worker.js"), """
+                export default {
+                  fetch(request, env) { return new Response(env.STAGE + ' ' + env.SECRET); },
+                };
+                """);
+        Files.writeString(dir.resolve(".dev.vars"), "SECRET=top-secret\n");
+        Files.writeString(dir.resolve(".dev.vars.staging"), "SECRET=\"staging secret\"\n");
+        Path err = dir.resolve("dev.err");
+        try (Dev dev = Dev.start(err, dir.toString())) {
+            assertEquals("top top-secret", dev.get("/"));
+        }
+        assertTrue(Files.readString(err).contains("unknown key \"surprise\""), Files.readString(err));
+        try (Dev dev = Dev.start(err, dir.toString(), "--env", "staging")) {
+            assertEquals("staging staging secret", dev.get("/"));
+        }
+    }
+
+    @Test
+    void devRefusesABrokenConfigWithTheFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("wrangler.toml"), "name = \"x\"\n[vars\nA = 1\n");
+        Files.writeString(dir.resolve("index.js"), "export default { fetch() { return new Response('x'); } };");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dpolyglot.engine.WarnInterpreterOnly=false", "-cp", System.getProperty("java.class.path"),
+                "io.isoworker.runtime.cli.Main", "dev", dir.toString(), "--port", "0")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.contains("wrangler.toml is not valid TOML (line 2"), err);
+    }
 }
