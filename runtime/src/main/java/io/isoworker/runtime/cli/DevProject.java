@@ -53,13 +53,22 @@ final class DevProject {
      * {@code scriptName} (null: the configuration's name, else the folder's).
      */
     static Loaded load(Path path, String env, String scriptName) throws IOException {
+        return load(path, env, scriptName, true);
+    }
+
+    /**
+     * Reads the project at {@code path}, with environment {@code env} (null: the top level), as script
+     * {@code scriptName} (null: the configuration's name, else the folder's), with the secrets of {@code .dev.vars}
+     * when {@code withDevVars} ({@code dev}) or without ({@code deploy}).
+     */
+    static Loaded load(Path path, String env, String scriptName, boolean withDevVars) throws IOException {
         Path abs = path.toAbsolutePath().normalize();
         if (Files.isRegularFile(abs)) {
             Path dir = abs.getParent();
             WranglerConfig config = WranglerConfig.read(dir, env);
             String main = abs.getFileName().toString();
             WorkerModule m = module(abs, main, true);
-            return new Loaded(version(scriptName, dir, config, env, main, List.of(m)), config);
+            return new Loaded(version(scriptName, dir, config, env, main, List.of(m), withDevVars), config);
         }
         if (!Files.isDirectory(abs)) {
             throw new IOException("no such file or folder: " + path);
@@ -95,7 +104,7 @@ final class DevProject {
             }
             modules.add(module(f, rel, rel.equals(main)));
         }
-        return new Loaded(version(scriptName, abs, config, env, main, modules), config);
+        return new Loaded(version(scriptName, abs, config, env, main, modules, withDevVars), config);
     }
 
     /** The files {@code load} reads from a project folder, sorted: what a change to means a reload. */
@@ -110,7 +119,7 @@ final class DevProject {
     }
 
     private static ScriptVersion version(String scriptName, Path dir, WranglerConfig config, String env, String main,
-            List<WorkerModule> modules) throws IOException {
+            List<WorkerModule> modules, boolean withDevVars) throws IOException {
         String name = scriptName != null ? scriptName
                 : config.name() != null && ScriptNames.validScriptName(config.name()) ? config.name()
                 : scriptName(dir);
@@ -118,7 +127,7 @@ final class DevProject {
         for (Binding b : config.bindings()) {
             bindings.put(b.name(), b);
         }
-        for (Binding b : DevVars.read(dir, env)) {
+        for (Binding b : withDevVars ? DevVars.read(dir, env) : List.<Binding>of()) {
             bindings.put(b.name(), b);
         }
         return ScriptVersion.create(name, main, modules, List.copyOf(bindings.values()), config.compatibilityDate());

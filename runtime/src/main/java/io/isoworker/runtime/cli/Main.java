@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The {@code isoworker} command line (picocli): {@code dev}, {@code serve}, and {@code --help} on each. This and the
+ * The {@code isoworker} command line (picocli): {@code dev}, {@code serve}, {@code deploy}, {@code kv}, and
+ * {@code --help} on each. This and the
  * command classes are the one place that writes to the terminal: what the user must see (where the server listens, a
  * newly generated admin token, config warnings, usage errors). Everything else goes through the logger.
  *
@@ -21,11 +22,19 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "isoworker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs Cloudflare Workers scripts on the JVM: one worker for local development (dev), or the "
                 + "multi-tenant server with its admin API (serve).",
-        subcommands = {DevCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevCommand.class, DeployCommand.class, KvCommand.class, AotTrainingCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandSpec spec;
+
+    /** Where commands write bytes that are not text ({@code kv key get}): the standard output as given. */
+    final PrintStream rawOut;
+
+    private Main(PrintStream rawOut) {
+        this.rawOut = rawOut;
+    }
 
     public static void main(String[] args) {
         // Exit explicitly: the AOT training run must end by itself for the JVM to write its cache, and a command that
@@ -40,7 +49,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main(out));
         cli.addSubcommand("serve", ServeCommand.commandLine(out));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

@@ -54,6 +54,24 @@ class CliHelpTest {
     }
 
     @Test
+    void deployAndKvCommandsShowTheirHelp() {
+        for (String[] command : new String[][] {{"deploy"}, {"kv"}, {"kv", "namespace"}, {"kv", "namespace", "create"},
+                {"kv", "namespace", "list"}, {"kv", "namespace", "delete"}, {"kv", "key"}, {"kv", "key", "put"},
+                {"kv", "key", "get"}, {"kv", "key", "delete"}, {"kv", "key", "list"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Run r = run(args);
+            assertEquals(0, r.status(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage: isoworker " + String.join(" ", command)), r.out());
+        }
+        assertTrue(run("deploy", "--help").out().contains("--token"));
+        assertTrue(run("kv", "key", "put", "--help").out().contains("--namespace-id"));
+        Run missing = run("kv", "key", "get", "k");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("--namespace-id"), missing.err());
+    }
+
+    @Test
     void usageErrorsExitWith2AndSayWhy() {
         Run unknown = run("launch");
         assertEquals(2, unknown.status());
