@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.isoworker.api.Binding;
+import io.isoworker.runtime.cron.CronSchedule;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -309,7 +310,15 @@ public record WranglerConfig(Path file, String name, String main, String compati
         if (!(t instanceof JsonObject triggers)) {
             throw new IOException(where + ": triggers must be a table ([triggers] crons = [...])");
         }
-        return strings(triggers, "crons", where + " triggers");
+        List<String> crons = strings(triggers, "crons", where + " triggers");
+        for (String cron : crons) {
+            try {
+                CronSchedule.parse(cron);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ": triggers.crons: " + e.getMessage());
+            }
+        }
+        return crons;
     }
 
     private static long cpuMs(JsonObject o, String where) throws IOException {

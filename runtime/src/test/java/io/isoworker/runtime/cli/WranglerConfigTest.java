@@ -156,6 +156,10 @@ class WranglerConfigTest {
         assertError(dir, "wrangler.toml", "[limits]\ncpu_ms = -5\n", "limits.cpu_ms must be a whole number");
         assertError(dir, "wrangler.toml", "[triggers]\ncrons = \"* * * * *\"\n", "crons must be an array of "
                 + "strings");
+        assertError(dir, "wrangler.toml", "[triggers]\ncrons = [\"*/5 * * *\"]\n", "wrangler.toml: triggers.crons: a "
+                + "cron schedule has five fields");
+        assertError(dir, "wrangler.toml", "[triggers]\ncrons = [\"61 * * * *\"]\n", "minute field '61' goes "
+                + "outside 0-59");
         assertError(dir, "wrangler.json", "[1, 2]", "wrangler.json is not a valid JSON object");
         assertError(dir, "wrangler.json", "", "wrangler.json is empty");
     }
