@@ -40,6 +40,7 @@ public final class Isolate {
     private final BlankContext ctx;
     private final Value worker;
     private final Value dispatchFetch;
+    private final Value dispatchScheduled;
     private final Watchdog watchdog;
     private final long requestBudgetNanos;
     private final Executor owner;
@@ -76,6 +77,7 @@ public final class Isolate {
         this.ctx = ctx;
         this.worker = worker;
         this.dispatchFetch = ctx.internals.getMember("dispatchFetch");
+        this.dispatchScheduled = ctx.internals.getMember("dispatchScheduled");
         this.fireTimer = ctx.internals.getMember("fireTimer");
         this.watchdog = watchdog;
         this.requestBudgetNanos = requestBudgetNanos;
@@ -113,6 +115,29 @@ public final class Isolate {
         Invocation invocation = new Invocation(request, tracked);
         ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
         enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
+    }
+
+    /**
+     * Runs the worker's scheduled handler for a cron trigger ({@code cron} as written, due at {@code scheduledTime}
+     * ms since the epoch), under the same limits as a request (CPU, memory, and the response timeout for the run to
+     * settle). {@code sink} gets an empty {@code 200} when the run is over, or the failure. Owner thread only.
+     */
+    public void dispatchScheduled(String cron, long scheduledTime, ResponseSink sink) {
+        // The run's stand-in for a request, for the host's per-request bookkeeping (subrequests, open fetches); the
+        // guest never sees it.
+        HttpRequestHead head = new HttpRequestHead("GET", "https://scheduled.invalid/", List.of(), null);
+        TrackedSink tracked = new TrackedSink(sink, head);
+        if (closed) {
+            tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
+            return;
+        }
+        inFlight.add(tracked);
+        // a run that has not settled within the response timeout fails, as a request without headers would
+        tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
+                TimeUnit.MILLISECONDS);
+        Invocation invocation = new Invocation(head, tracked);
+        ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
+        enter(invocation, true, () -> dispatchScheduled.executeVoid(worker, cron, (double) scheduledTime, bridge));
     }
 
     /**

@@ -193,11 +193,48 @@ public final class IsolatePool implements AutoCloseable {
     }
 
     /**
-     * Loads the version on {@code lane} (it has no usable isolate there) and hands it the request, recording how long
-     * each part took ({@link #coldStartPhases}). On that lane's thread.
+     * Runs a cron trigger's scheduled handler on the version, as {@link #dispatch} runs a request (on a guest thread,
+     * loading the version when that thread has none; the same limits). {@code sink} gets an empty {@code 200} when the
+     * run is over, or its failure. Any thread; returns at once.
      */
+    public void dispatchScheduled(WorkerBundle bundle, String cron, long scheduledTime, ResponseSink sink,
+            Consumer<ScriptLoadException> loadFailed) {
+        String version = bundle.versionId();
+        AtomicIntegerArray use = guests.use(version);
+        try {
+            GuestThreads.Lane lane = guests.choose(use, i -> {
+                Isolate loaded = isolates.getIfPresent(new Key(version, i));
+                return loaded != null && loaded.usable();
+            });
+            lane.execute(use, () -> {
+                Key key = new Key(version, lane.index);
+                Isolate isolate = isolates.getIfPresent(key);
+                if (isolate != null && isolate.usable()) {
+                    isolate.dispatchScheduled(cron, scheduledTime, sink);
+                    return;
+                }
+                coldStart(key, lane, use, bundle, loadFailed, fresh -> fresh.dispatchScheduled(cron, scheduledTime,
+                        sink));
+            });
+        } catch (RejectedExecutionException e) {
+            sink.fail("Error: the server is shutting down", "Error: the server is shutting down");
+        } catch (RuntimeException e) {
+            LOG.error("script {}: the scheduled run could not be handed to a guest thread", bundle.scriptName(), e);
+            sink.fail("Error: internal error", "Error: internal error");
+        }
+    }
+
     private void coldStart(Key key, GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle,
             HttpRequestHead request, ResponseSink sink, Consumer<ScriptLoadException> loadFailed) {
+        coldStart(key, lane, use, bundle, loadFailed, fresh -> fresh.dispatchFetch(request, sink));
+    }
+
+    /**
+     * Loads the version on {@code lane} (it has no usable isolate there) and hands it the first piece of work,
+     * recording how long each part took ({@link #coldStartPhases}). On that lane's thread.
+     */
+    private void coldStart(Key key, GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle,
+            Consumer<ScriptLoadException> loadFailed, Consumer<Isolate> first) {
         coldStarts.incrementAndGet();
         long start = System.nanoTime();
         BlankContext ctx = blanks.take();
@@ -213,7 +250,7 @@ public final class IsolatePool implements AutoCloseable {
         Isolate fresh = newIsolate(bundle, ctx, worker, task -> lane.execute(use, task), outbound);
         isolates.put(key, fresh);
         long calling = System.nanoTime();
-        fresh.dispatchFetch(request, sink);
+        first.accept(fresh);
         long called = System.nanoTime();
         phases.record(ColdStartPhases.Phase.WAIT_FOR_CONTEXT, taken - start);
         phases.record(ColdStartPhases.Phase.CONTEXT_CREATION, ctx.prewarmed ? 0 : ctx.creationNanos);

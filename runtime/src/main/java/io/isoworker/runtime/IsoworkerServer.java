@@ -1,6 +1,7 @@
 package io.isoworker.runtime;
 
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,9 @@ import io.isoworker.kv.KvSettings;
 import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.admin.AdminApi;
 import io.isoworker.runtime.config.ServerConfig;
+import io.isoworker.runtime.cron.CronSchedule;
+import io.isoworker.runtime.cron.CronTriggers;
+import io.isoworker.runtime.cron.DevRoutes;
 import io.isoworker.runtime.fetch.FetchSettings;
 import io.isoworker.runtime.fetch.VertxOutboundHttp;
 import io.isoworker.runtime.scripts.ScriptRegistry;
@@ -51,6 +55,8 @@ public final class IsoworkerServer implements AutoCloseable {
     private final int adminPort;
     private final AdminToken token;
     private final KvStore kv;
+    /** dev's cron triggers; null for serve (its schedules are still to come). */
+    private CronTriggers cron;
 
     private IsoworkerServer(Vertx vertx, IsolatePool isolates, ScriptRegistry scripts, KvStore kv, int port,
             int adminPort, AdminToken token) {
@@ -113,6 +119,16 @@ public final class IsoworkerServer implements AutoCloseable {
      */
     public static IsoworkerServer dev(ScriptVersion script, String host, int port,
             io.isoworker.isolate.IsolateSettings settings, java.nio.file.Path kvDirectory) throws Exception {
+        return dev(script, host, port, settings, kvDirectory, List.of(), Clock.systemUTC());
+    }
+
+    /**
+     * {@link #dev(ScriptVersion, String, int, io.isoworker.isolate.IsolateSettings, java.nio.file.Path)} with the
+     * script's cron triggers, run on {@code clock}'s minutes; {@code /__scheduled?cron=...} fires one by hand.
+     */
+    public static IsoworkerServer dev(ScriptVersion script, String host, int port,
+            io.isoworker.isolate.IsolateSettings settings, java.nio.file.Path kvDirectory, List<CronSchedule> crons,
+            Clock clock) throws Exception {
         ScriptRegistry scripts = new ScriptRegistry(null);
         KvStore kv = KvStore.open(KvSettings.defaults(kvDirectory));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -123,10 +139,21 @@ public final class IsoworkerServer implements AutoCloseable {
             }
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
-            int bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts, isolates,
-                new BodyLimits(100L * 1024 * 1024, 0), EdgeSettings.DEFAULT, new ScriptConcurrency(0),
-                ListenerSettings.DEFAULT);
-            return new IsoworkerServer(vertx, isolates, scripts, kv, bound, -1, null);
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, clock);
+            triggers.set(script.scriptName(), crons);
+            int bound;
+            try {
+                bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts,
+                        isolates, new BodyLimits(100L * 1024 * 1024, 0), EdgeSettings.DEFAULT,
+                        new ScriptConcurrency(0), ListenerSettings.DEFAULT,
+                        new DevRoutes(triggers, script.scriptName(), clock));
+            } catch (Exception e) {
+                triggers.close();
+                throw e;
+            }
+            IsoworkerServer server = new IsoworkerServer(vertx, isolates, scripts, kv, bound, -1, null);
+            server.cron = triggers.start();
+            return server;
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
@@ -142,6 +169,11 @@ public final class IsoworkerServer implements AutoCloseable {
      * Blocks for up to the startup limit: do not call on an event loop.
      */
     public void replaceDevScript(ScriptVersion next) throws Exception {
+        replaceDevScript(next, cron == null ? List.of() : cron.schedules(next.scriptName()));
+    }
+
+    /** {@link #replaceDevScript(ScriptVersion)}, with the new version's cron triggers. */
+    public void replaceDevScript(ScriptVersion next, List<CronSchedule> crons) throws Exception {
         ScriptVersion previous = scripts.get(next.scriptName()).map(ScriptRegistry.Script::active)
                 .orElseThrow(() -> new IllegalArgumentException("dev serves no script named " + next.scriptName()));
         for (String id : next.bundle().kvNamespaceIds()) {
@@ -150,14 +182,37 @@ public final class IsoworkerServer implements AutoCloseable {
         isolates.validate(next.bundle());
         scripts.putEphemeral(next);
         isolates.retireVersion(previous.id());
+        if (cron != null) {
+            cron.set(next.scriptName(), crons);
+        }
+    }
+
+    /** dev's cron triggers (null for serve). */
+    public CronTriggers cronTriggers() {
+        return cron;
     }
 
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
             ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {
+        return startTraffic(vertx, host, port, loops, router, scripts, isolates, bodies, edge, concurrency, listener,
+                null);
+    }
+
+    /** @param devRoutes dev's own paths ({@code /__scheduled}), tried before the worker; null for serve */
+    private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
+            ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
+            ScriptConcurrency concurrency, ListenerSettings listener, DevRoutes devRoutes) throws Exception {
         LimitCooloff cooloff = new LimitCooloff();
-        TrafficVerticle.HandlerFactory handlers = context -> new TrafficHandler(router, scripts, isolates,
-                bodies, edge, concurrency, cooloff, context);
+        TrafficVerticle.HandlerFactory handlers = context -> {
+            TrafficHandler worker = new TrafficHandler(router, scripts, isolates, bodies, edge, concurrency, cooloff,
+                    context);
+            return devRoutes == null ? worker : req -> {
+                if (!devRoutes.handle(req)) {
+                    worker.handle(req);
+                }
+            };
+        };
         List<TrafficVerticle> verticles = new CopyOnWriteArrayList<>();
         // One instance per event loop; instances listening on the same host and port share one socket. For "any free
         // port", Vert.x shares a random port among servers asking for the same negative port.
@@ -213,6 +268,9 @@ public final class IsoworkerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cron != null) {
+            cron.close();
+        }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

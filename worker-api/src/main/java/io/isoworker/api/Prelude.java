@@ -51,6 +51,7 @@ public final class Prelude {
             "fetch.js",
             "kv.js",
             "events.js",
+            "scheduled.js",
             "structuredclone.js",
             "dispatch.js");
 

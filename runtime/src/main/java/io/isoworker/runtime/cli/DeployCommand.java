@@ -61,7 +61,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         if (!project.config().crons().isEmpty()) {
             err.println("isoworker deploy: warning: cron triggers " + project.config().crons()
-                    + " are not deployed: isoworker has no cron triggers yet");
+                    + " are not deployed: serve does not run cron triggers yet (dev does)");
         }
         ScriptVersion script = project.script();
         JsonObject metadata = metadata(script, project.config());

@@ -2,6 +2,7 @@ package io.isoworker.runtime.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -58,21 +59,21 @@ final class DevCommand implements Callable<Integer> {
         for (String warning : project.config().warnings()) {
             err.println("isoworker dev: warning: " + warning);
         }
-        if (!project.config().crons().isEmpty()) {
-            err.println("isoworker dev: warning: cron triggers " + project.config().crons() + " are not run by "
-                    + "isoworker dev yet");
-        }
         // One guest thread, so one isolate holds the worker's module state, as under wrangler dev; a generous CPU
         // limit, as dev runs JavaScript interpreted (it still stops a runaway loop). limits.cpu_ms is for serve.
         IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(2).withGuestThreads(1, 1)
                 .withRequestCpuLimit(Duration.ofSeconds(30));
         IsoworkerServer server = IsoworkerServer.dev(project.script(), host, port, settings,
-                DevProject.stateDirectory(path).resolve("kv"));
+                DevProject.stateDirectory(path).resolve("kv"), project.config().cronSchedules(), Clock.systemUTC());
         DevReloader reloader = noReload ? null
                 : DevReloader.start(path, env, project.script().scriptName(), server, out, err);
         out.println("isoworker dev: serving " + path + " (" + project.script().mainModule() + ", "
                 + project.script().format() + (env == null ? "" : ", env " + env) + ") as "
                 + project.script().scriptName());
+        if (!project.config().crons().isEmpty()) {
+            out.println("isoworker dev: cron triggers " + project.config().crons() + " run on schedule (UTC); "
+                    + "http://" + host + ":" + server.port() + "/__scheduled?cron=... runs one now");
+        }
         out.println("Ready on http://" + host + ":" + server.port() + "/");
         out.flush();
         Main.awaitShutdown(() -> {

@@ -87,7 +87,7 @@ final class DevReloader implements AutoCloseable {
             for (String warning : next.config().warnings()) {
                 err.println("isoworker dev: warning: " + warning);
             }
-            server.replaceDevScript(next.script());
+            server.replaceDevScript(next.script(), next.config().cronSchedules());
             out.printf("isoworker dev: reloaded %s in %d ms%n", next.script().mainModule(),
                     (System.nanoTime() - start) / 1_000_000);
         } catch (ScriptLoadException e) {

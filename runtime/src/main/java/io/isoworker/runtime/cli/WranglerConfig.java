@@ -163,6 +163,11 @@ public record WranglerConfig(Path file, String name, String main, String compati
                 crons(effective, where), cpuMs(effective, where), routes(effective, where), List.copyOf(warnings));
     }
 
+    /** The cron schedules, parsed (they were checked when the file was read). */
+    public List<CronSchedule> cronSchedules() {
+        return crons.stream().map(CronSchedule::parse).toList();
+    }
+
     /** Every binding: the vars, then the KV namespaces. */
     public List<Binding> bindings() {
         List<Binding> all = new ArrayList<>(vars);

@@ -10,7 +10,7 @@ public final class TrafficVerticle extends VerticleBase {
 
     /** Makes the handler for this verticle's event loop. */
     public interface HandlerFactory {
-        TrafficHandler create(io.vertx.core.Context context);
+        io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> create(io.vertx.core.Context context);
     }
 
     private final String host;

@@ -60,7 +60,7 @@ class SamplesTest {
         IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(1).withGuestThreads(1, 1)
                 .withRequestCpuLimit(Duration.ofSeconds(30));
         IsoworkerServer server = IsoworkerServer.dev(project.script(), "127.0.0.1", 0, settings,
-                work.resolve(sample + "-kv"));
+                work.resolve(sample + "-kv"), project.config().cronSchedules(), java.time.Clock.systemUTC());
         return new Dev(server, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build());
     }
@@ -131,6 +131,24 @@ class SamplesTest {
     }
 
     @Test
+    void cronKv() throws Exception {
+        try (Dev dev = dev("cron-kv")) {
+            assertEquals(2, dev.server().cronTriggers().schedules("cron-kv").size(), "both schedules are set");
+            assertEquals("{\"lastRun\":null,\"runs\":[],\"summaries\":[]}", dev.get("/").body());
+            HttpResponse<String> ran = dev.get("/__scheduled?cron=*/5+*+*+*+*&time=1796356800000");
+            assertEquals(200, ran.statusCode(), ran.body());
+            assertEquals("Ran scheduled event\n", ran.body());
+            JsonObject state = new JsonObject(dev.get("/").body());
+            assertEquals(new JsonObject().put("cron", "*/5 * * * *").put("scheduledTime", "2026-12-04T04:00:00.000Z"),
+                    state.getJsonObject("lastRun"));
+            assertEquals(200, dev.get("/__scheduled?cron=0+3+*+*+*&time=1796353200000").statusCode());
+            state = new JsonObject(dev.get("/").body());
+            assertEquals(2, state.getJsonArray("runs").size());
+            assertEquals(new JsonArray().add("summary/2026-12-04"), state.getJsonArray("summaries"));
+        }
+    }
+
+    @Test
     void urlShortener() throws Exception {
         Path sample = work.resolve("url-shortener");
         try (Dev dev = devWithDevVars()) {
@@ -179,7 +197,7 @@ class SamplesTest {
         IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(1).withGuestThreads(1, 1)
                 .withRequestCpuLimit(Duration.ofSeconds(30));
         IsoworkerServer server = IsoworkerServer.dev(project.script(), "127.0.0.1", 0, settings,
-                work.resolve("url-shortener-kv"));
+                work.resolve("url-shortener-kv"), project.config().cronSchedules(), java.time.Clock.systemUTC());
         return new Dev(server, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build());
     }

@@ -186,4 +186,33 @@ const internals = {
     }
     Promise.resolve(result).then((r) => sendResponse(r, bridge)).catch((e) => reportFailure(bridge, e));
   },
+
+  // A cron trigger's run: the handler's promise (module syntax) or the event's waitUntil() promises (service-worker
+  // syntax) settle, then the host is told with an empty 200 (or a failure).
+  dispatchScheduled(worker, cron, scheduledTime, bridge) {
+    currentInvocation = new Invocation(null);
+    let result;
+    try {
+      if (worker.module) {
+        const scheduled = worker.target.scheduled;
+        if (typeof scheduled !== 'function') {
+          throw new TypeError('Handler does not export a scheduled() function.');
+        }
+        result = scheduled.call(worker.target, new ScheduledController(INTERNAL, cron, scheduledTime), worker.env,
+          new ExecutionContext());
+      } else {
+        if (!eventHasListeners(globalThis, 'scheduled')) {
+          throw new TypeError('No scheduled event listener was registered.');
+        }
+        result = dispatchScheduledEvent(cron, scheduledTime);
+      }
+    } catch (e) {
+      reportFailure(bridge, e);
+      return;
+    }
+    Promise.resolve(result).then(() => {
+      bridge.start(200, [], 0);
+      bridge.end();
+    }).catch((e) => reportFailure(bridge, e));
+  },
 };
