@@ -104,17 +104,27 @@ public final class Isolate {
 
     /** Hands a request to the worker's fetch handler; the response goes to {@code sink}. Owner thread only. */
     public void dispatchFetch(HttpRequestHead request, ResponseSink sink) {
-        TrackedSink tracked = new TrackedSink(sink, request);
+        Invocation invocation = begin(request, sink);
+        if (invocation != null) {
+            ResponseBridge bridge = new ResponseBridge(invocation.response, invocation.bodyEntry);
+            enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
+        }
+    }
+
+    /**
+     * Starts tracking a piece of work whose end goes to {@code sink}: in flight until it ends, with the response
+     * timeout armed. Null when the isolate is closed (then {@code sink} has been told).
+     */
+    private Invocation begin(HttpRequestHead head, ResponseSink sink) {
+        TrackedSink tracked = new TrackedSink(sink, head);
         if (closed) {
             tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
-            return;
+            return null;
         }
         inFlight.add(tracked);
         tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
                 TimeUnit.MILLISECONDS);
-        Invocation invocation = new Invocation(request, tracked);
-        ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
-        enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
+        return new Invocation(head, tracked);
     }
 
     /**
@@ -124,20 +134,13 @@ public final class Isolate {
      */
     public void dispatchScheduled(String cron, long scheduledTime, ResponseSink sink) {
         // The run's stand-in for a request, for the host's per-request bookkeeping (subrequests, open fetches); the
-        // guest never sees it.
-        HttpRequestHead head = new HttpRequestHead("GET", "https://scheduled.invalid/", List.of(), null);
-        TrackedSink tracked = new TrackedSink(sink, head);
-        if (closed) {
-            tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
-            return;
+        // guest never sees it. A run that has not settled within the response timeout fails.
+        Invocation invocation = begin(new HttpRequestHead("GET", "https://scheduled.invalid/", List.of(), null), sink);
+        if (invocation != null) {
+            ResponseBridge bridge = new ResponseBridge(invocation.response, invocation.bodyEntry);
+            enter(invocation, true, () -> dispatchScheduled.executeVoid(worker, cron, (double) scheduledTime,
+                    bridge));
         }
-        inFlight.add(tracked);
-        // a run that has not settled within the response timeout fails, as a request without headers would
-        tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
-                TimeUnit.MILLISECONDS);
-        Invocation invocation = new Invocation(head, tracked);
-        ResponseBridge bridge = new ResponseBridge(tracked, invocation.bodyEntry);
-        enter(invocation, true, () -> dispatchScheduled.executeVoid(worker, cron, (double) scheduledTime, bridge));
     }
 
     /**

@@ -171,10 +171,7 @@ public final class IsolatePool implements AutoCloseable {
         String version = bundle.versionId();
         AtomicIntegerArray use = guests.use(version);
         try {
-            GuestThreads.Lane lane = guests.choose(use, i -> {
-                Isolate loaded = isolates.getIfPresent(new Key(version, i));
-                return loaded != null && loaded.usable();
-            });
+            GuestThreads.Lane lane = chooseLane(version, use);
             lane.execute(use, () -> {
                 Key key = new Key(version, lane.index);
                 Isolate isolate = isolates.getIfPresent(key);
@@ -202,10 +199,7 @@ public final class IsolatePool implements AutoCloseable {
         String version = bundle.versionId();
         AtomicIntegerArray use = guests.use(version);
         try {
-            GuestThreads.Lane lane = guests.choose(use, i -> {
-                Isolate loaded = isolates.getIfPresent(new Key(version, i));
-                return loaded != null && loaded.usable();
-            });
+            GuestThreads.Lane lane = chooseLane(version, use);
             lane.execute(use, () -> {
                 Key key = new Key(version, lane.index);
                 Isolate isolate = isolates.getIfPresent(key);
@@ -222,6 +216,14 @@ public final class IsolatePool implements AutoCloseable {
             LOG.error("script {}: the scheduled run could not be handed to a guest thread", bundle.scriptName(), e);
             sink.fail("Error: internal error", "Error: internal error");
         }
+    }
+
+    /** The guest thread for the version's next piece of work (see {@link GuestThreads#choose}). */
+    private GuestThreads.Lane chooseLane(String version, AtomicIntegerArray use) {
+        return guests.choose(use, i -> {
+            Isolate loaded = isolates.getIfPresent(new Key(version, i));
+            return loaded != null && loaded.usable();
+        });
     }
 
     private void coldStart(Key key, GuestThreads.Lane lane, AtomicIntegerArray use, WorkerBundle bundle,

@@ -44,6 +44,16 @@ final class KvCommand implements Callable<Integer> {
         return 1;
     }
 
+    /** A command on one namespace of a server: the server's options and {@code --namespace-id}. */
+    abstract static class OnNamespace implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        AdminClient admin;
+        @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
+        String id;
+    }
+
     private static String namespacePath(String id) {
         return "/v1/kv/namespaces/" + AdminClient.segment(id);
     }
@@ -117,13 +127,7 @@ final class KvCommand implements Callable<Integer> {
         }
 
         @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a namespace and its keys.")
-        static final class Delete implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            AdminClient admin;
-            @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
-            String id;
+        static final class Delete extends OnNamespace {
 
             @Override
             public Integer call() throws Exception {
@@ -151,13 +155,7 @@ final class KvCommand implements Callable<Integer> {
 
         @Command(name = "put", mixinStandardHelpOptions = true,
                 description = "Writes a value (the argument, or a file's bytes with --path).")
-        static final class Put implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            AdminClient admin;
-            @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
-            String id;
+        static final class Put extends OnNamespace {
             @Parameters(index = "0", paramLabel = "KEY", description = "the key")
             String key;
             @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE", description = "the value, as text")
@@ -215,13 +213,7 @@ final class KvCommand implements Callable<Integer> {
         }
 
         @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints a key's value as stored.")
-        static final class Get implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            AdminClient admin;
-            @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
-            String id;
+        static final class Get extends OnNamespace {
             @Parameters(index = "0", paramLabel = "KEY", description = "the key")
             String key;
 
@@ -241,13 +233,7 @@ final class KvCommand implements Callable<Integer> {
         }
 
         @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a key.")
-        static final class Delete implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            AdminClient admin;
-            @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
-            String id;
+        static final class Delete extends OnNamespace {
             @Parameters(index = "0", paramLabel = "KEY", description = "the key")
             String key;
 
@@ -265,13 +251,7 @@ final class KvCommand implements Callable<Integer> {
 
         @Command(name = "list", mixinStandardHelpOptions = true,
                 description = "Lists keys (name, expiration, metadata) as JSON, all pages.")
-        static final class List implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            AdminClient admin;
-            @Option(names = "--namespace-id", required = true, paramLabel = "ID", description = "the namespace")
-            String id;
+        static final class List extends OnNamespace {
             @Option(names = "--prefix", paramLabel = "PREFIX", description = "only keys that start with this")
             String prefix;
 
