@@ -55,7 +55,7 @@ public final class IsoworkerServer implements AutoCloseable {
     private final int adminPort;
     private final AdminToken token;
     private final KvStore kv;
-    /** dev's cron triggers; null for serve (its schedules are still to come). */
+    /** The cron triggers (serve: the schedules set through the admin API; dev: the project's). */
     private CronTriggers cron;
 
     private IsoworkerServer(Vertx vertx, IsolatePool isolates, ScriptRegistry scripts, KvStore kv, int port,
@@ -95,7 +95,21 @@ public final class IsoworkerServer implements AutoCloseable {
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
                     new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners());
-            AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize());
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, Clock.systemUTC());
+            scripts.allSchedules().forEach((name, crons) -> {
+                List<CronSchedule> parsed = new java.util.ArrayList<>();
+                for (String c : crons) {
+                    try {
+                        parsed.add(CronSchedule.parse(c));
+                    } catch (IllegalArgumentException e) {
+                        LOG.error("script {}: stored cron schedule '{}' is not valid, not run: {}", name, c,
+                                e.getMessage());
+                    }
+                }
+                triggers.set(name, parsed);
+            });
+            AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize(),
+                    triggers);
             HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions());
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
@@ -104,7 +118,9 @@ public final class IsoworkerServer implements AutoCloseable {
             LOG.info("isoworker serving {} script(s): traffic on {}:{}, admin API on {}:{}, data in {}",
                     scripts.list().size(), config.host(), port, config.adminHost(), adminPort,
                     config.dataDir().toAbsolutePath());
-            return new IsoworkerServer(vertx, isolates, scripts, kv, port, adminPort, token);
+            IsoworkerServer server = new IsoworkerServer(vertx, isolates, scripts, kv, port, adminPort, token);
+            server.cron = triggers.start();
+            return server;
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             isolates.close();
@@ -187,7 +203,7 @@ public final class IsoworkerServer implements AutoCloseable {
         }
     }
 
-    /** dev's cron triggers (null for serve). */
+    /** The cron triggers. */
     public CronTriggers cronTriggers() {
         return cron;
     }

@@ -2,6 +2,7 @@ package io.isoworker.runtime.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -13,6 +14,8 @@ import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.scripts.ScriptNames;
+import io.isoworker.runtime.cron.CronSchedule;
+import io.isoworker.runtime.cron.CronTriggers;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptVersion;
 import io.isoworker.runtime.traffic.BoundedBody;
@@ -41,8 +44,12 @@ public final class AdminApi {
     private final KvStore kv;
     private final KvAdminApi kvApi;
 
+    private final CronTriggers cron;
+
+    /** @param cron the server's cron triggers, which {@code PUT /v1/scripts/NAME/schedules} sets */
     public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, KvStore kv, String token,
-            long maxScriptSize) {
+            long maxScriptSize, CronTriggers cron) {
+        this.cron = cron;
         this.vertx = vertx;
         this.scripts = scripts;
         this.isolates = isolates;
@@ -72,6 +79,8 @@ public final class AdminApi {
         router.get("/v1/scripts/:name").handler(this::show);
         router.get("/v1/scripts/:name/versions").handler(this::versions);
         router.delete("/v1/scripts/:name").handler(this::delete);
+        router.get("/v1/scripts/:name/schedules").handler(this::schedules);
+        router.put("/v1/scripts/:name/schedules").handler(this::setSchedules);
         router.errorHandler(404, ctx -> error(ctx, 404, "No such admin endpoint: " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed here."));
         router.errorHandler(500, ctx -> {
@@ -252,10 +261,74 @@ public final class AdminApi {
             for (ScriptVersion v : removed.get().versions()) {
                 isolates.retireVersion(v.id());
             }
+            cron.set(name, List.of());
             LOG.info("script {}: deleted", name);
             return name;
         }).onSuccess(n -> json(ctx, 200, new JsonObject().put("deleted", n)))
                 .onFailure(e -> fail(ctx, e));
+    }
+
+    /** {@code GET /v1/scripts/NAME/schedules}: {@code {"schedules": [{"cron": "..."}]}}. */
+    private void schedules(RoutingContext ctx) {
+        try {
+            ScriptRegistry.Script script = existing(ctx);
+            json(ctx, 200, schedulesJson(scripts.schedules(script.name())));
+        } catch (AdminException e) {
+            error(ctx, e);
+        }
+    }
+
+    /**
+     * {@code PUT /v1/scripts/NAME/schedules} with Cloudflare's body, {@code [{"cron": "*&#47;5 * * * *"}, ...]}:
+     * replaces the script's cron schedules (an empty array removes them). Each is checked; a bad one is a 400 that
+     * says what is wrong, and nothing changes.
+     */
+    private void setSchedules(RoutingContext ctx) {
+        String name;
+        try {
+            name = existing(ctx).name();
+        } catch (AdminException e) {
+            error(ctx, e);
+            return;
+        }
+        readBody(ctx, body -> vertx.executeBlocking(() -> {
+            List<String> crons = new java.util.ArrayList<>();
+            List<CronSchedule> parsed = new java.util.ArrayList<>();
+            Object json;
+            try {
+                json = io.vertx.core.json.Json.decodeValue(new String(body, StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                throw new AdminException(400, "The body must be a JSON array of {\"cron\": \"...\"} objects.");
+            }
+            if (!(json instanceof io.vertx.core.json.JsonArray array)) {
+                throw new AdminException(400, "The body must be a JSON array of {\"cron\": \"...\"} objects.");
+            }
+            for (Object o : array) {
+                if (!(o instanceof JsonObject entry) || !(entry.getValue("cron") instanceof String text)) {
+                    throw new AdminException(400, "Each schedule must be an object with a \"cron\" string.");
+                }
+                try {
+                    parsed.add(CronSchedule.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw new AdminException(400, "Invalid cron schedule '" + text + "': " + e.getMessage());
+                }
+                crons.add(text.trim());
+            }
+            if (!scripts.setSchedules(name, crons)) {
+                throw new AdminException(404, "No script named '" + name + "'.");
+            }
+            cron.set(name, parsed);
+            LOG.info("script {}: cron schedules {}", name, crons);
+            return crons;
+        }).onSuccess(crons -> json(ctx, 200, schedulesJson(crons))).onFailure(e -> fail(ctx, e)));
+    }
+
+    private static JsonObject schedulesJson(List<String> crons) {
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        for (String c : crons) {
+            list.add(new JsonObject().put("cron", c));
+        }
+        return new JsonObject().put("schedules", list);
     }
 
     private ScriptRegistry.Script existing(RoutingContext ctx) throws AdminException {

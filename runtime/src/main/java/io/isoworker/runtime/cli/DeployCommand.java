@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code isoworker deploy [FOLDER]}: uploads a project to a running server through the admin API, as
  * {@code wrangler deploy} does to Cloudflare: its modules, and from its wrangler configuration the name, the
  * compatibility date, the {@code vars} and KV bindings and {@code limits.cpu_ms}, in Cloudflare's multipart shape
- * ({@code PUT /v1/scripts/NAME}). {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler.
+ * ({@code PUT /v1/scripts/NAME}), then its cron schedules ({@code PUT /v1/scripts/NAME/schedules}) when it has any. {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = "Uploads a project (its modules, vars, KV bindings and limits from its wrangler configuration) "
@@ -59,10 +59,6 @@ final class DeployCommand implements Callable<Integer> {
         for (String warning : project.config().warnings()) {
             err.println("isoworker deploy: warning: " + warning);
         }
-        if (!project.config().crons().isEmpty()) {
-            err.println("isoworker deploy: warning: cron triggers " + project.config().crons()
-                    + " are not deployed: serve does not run cron triggers yet (dev does)");
-        }
         ScriptVersion script = project.script();
         JsonObject metadata = metadata(script, project.config());
         if (dryRun) {
@@ -81,6 +77,18 @@ final class DeployCommand implements Callable<Integer> {
         JsonObject result = answer.json();
         out.println("Deployed " + script.scriptName() + " (" + script.bundle().modules().size() + " module(s), "
                 + body.length + " bytes): version " + (result == null ? "?" : result.getString("version_id")));
+        if (!project.config().crons().isEmpty()) {
+            JsonArray schedules = new JsonArray();
+            project.config().crons().forEach(c -> schedules.add(new JsonObject().put("cron", c)));
+            AdminClient.Answer set = admin.send("PUT", "/v1/scripts/" + AdminClient.segment(script.scriptName())
+                    + "/schedules", schedules.encode().getBytes(StandardCharsets.UTF_8), "application/json");
+            if (!set.ok()) {
+                err.println("isoworker deploy: the server refused the cron schedules " + project.config().crons()
+                        + ": " + set.error());
+                return 1;
+            }
+            out.println("Cron triggers: " + String.join(", ", project.config().crons()));
+        }
         return 0;
     }
 

@@ -22,6 +22,7 @@ public final class ScriptRegistry {
 
     private final ScriptStore store;
     private final ConcurrentHashMap<String, Script> scripts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, List<String>> schedules = new ConcurrentHashMap<>();
 
     public ScriptRegistry(ScriptStore store) {
         this.store = store;
@@ -33,7 +34,38 @@ public final class ScriptRegistry {
             ScriptVersion active = s.versions().stream().filter(v -> v.id().equals(s.activeVersionId())).findFirst()
                     .orElseThrow();
             scripts.put(s.name(), new Script(s.name(), active, List.copyOf(s.versions())));
+            if (!s.schedules().isEmpty()) {
+                schedules.put(s.name(), s.schedules());
+            }
         }
+    }
+
+    /** {@code name}'s cron schedules as written (none: an empty list). */
+    public List<String> schedules(String name) {
+        return schedules.getOrDefault(name, List.of());
+    }
+
+    /** Every script's cron schedules, by name (scripts without any left out). */
+    public java.util.Map<String, List<String>> allSchedules() {
+        return java.util.Map.copyOf(schedules);
+    }
+
+    /**
+     * Stores and sets {@code name}'s cron schedules (an empty list removes them).
+     *
+     * @return false when no such script is deployed
+     */
+    public synchronized boolean setSchedules(String name, List<String> crons) throws IOException {
+        if (!scripts.containsKey(name)) {
+            return false;
+        }
+        store.setSchedules(name, crons);
+        if (crons.isEmpty()) {
+            schedules.remove(name);
+        } else {
+            schedules.put(name, List.copyOf(crons));
+        }
+        return true;
     }
 
     /** The active bundle of {@code name}, or null when no such script is deployed. */
@@ -77,6 +109,7 @@ public final class ScriptRegistry {
         }
         store.delete(name);
         scripts.remove(name);
+        schedules.remove(name);
         return Optional.of(old);
     }
 

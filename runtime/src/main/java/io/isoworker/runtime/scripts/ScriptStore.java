@@ -31,7 +31,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Scripts on disk, under {@code DATA/scripts/NAME/}: {@code versions/ID/version.json} with the metadata and
- * bindings, {@code versions/ID/modules/N} with each module's bytes, and {@code active} naming the active version.
+ * bindings, {@code versions/ID/modules/N} with each module's bytes, {@code active} naming the active version, and
+ * {@code schedules.json} its cron schedules (a JSON array of strings; absent: none).
  * Each write goes to a temporary file or folder that is synced and then atomically renamed, so a crash leaves either
  * the old state or the new one. Files are readable by the owner only: they hold secrets.
  */
@@ -98,6 +99,16 @@ public final class ScriptStore {
         move(tmp, dir.resolve("active"));
     }
 
+    /** Stores {@code name}'s cron schedules (as written; an empty list: none). */
+    public void setSchedules(String name, List<String> crons) throws IOException {
+        Path dir = root.resolve(name);
+        Path tmp = dir.resolve(".schedules.tmp");
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        crons.forEach(list::add);
+        writeSynced(tmp, list.encode().getBytes(StandardCharsets.UTF_8));
+        move(tmp, dir.resolve("schedules.json"));
+    }
+
     /** Removes a script and all its versions. */
     public void delete(String name) throws IOException {
         Path dir = root.resolve(name);
@@ -129,8 +140,9 @@ public final class ScriptStore {
         return out;
     }
 
-    /** A script as stored. */
-    public record StoredScript(String name, List<ScriptVersion> versions, String activeVersionId) {
+    /** A script as stored, with its cron schedules (as written). */
+    public record StoredScript(String name, List<ScriptVersion> versions, String activeVersionId,
+            List<String> schedules) {
     }
 
     private Optional<StoredScript> loadScript(String name, Path dir) throws IOException {
@@ -159,7 +171,19 @@ public final class ScriptStore {
             LOG.error("script {}: its active version {} is missing; the script is not loaded", name, active);
             return Optional.empty();
         }
-        return Optional.of(new StoredScript(name, versions, active));
+        List<String> schedules = new ArrayList<>();
+        Path schedulesFile = dir.resolve("schedules.json");
+        if (Files.exists(schedulesFile)) {
+            try {
+                for (Object o : new io.vertx.core.json.JsonArray(Files.readString(schedulesFile,
+                        StandardCharsets.UTF_8))) {
+                    schedules.add((String) o);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("script {}: cannot read its stored cron schedules: {}", name, e.toString());
+            }
+        }
+        return Optional.of(new StoredScript(name, versions, active, List.copyOf(schedules)));
     }
 
     private static ScriptVersion loadVersion(String name, Path dir) throws IOException {

@@ -158,7 +158,8 @@ class DeployAndKvCommandsTest {
         Run deployed = cli("deploy", project.toString());
         assertEquals(0, deployed.status(), deployed.err());
         assertTrue(deployed.out().startsWith("Deployed deployed (2 module(s)"), deployed.out());
-        assertTrue(deployed.err().contains("cron triggers [0 * * * *] are not deployed"), deployed.err());
+        assertTrue(deployed.out().contains("Cron triggers: 0 * * * *"), deployed.out());
+        assertEquals(1, server.cronTriggers().schedules("deployed").size());
         assertEquals("hello | from the cli | undefined", get("deployed"), ".dev.vars is not deployed");
 
         Files.writeString(project.resolve("src/join.js"), "export const join = (...parts) => parts.join(' + ');\n");
@@ -173,6 +174,68 @@ class DeployAndKvCommandsTest {
         Run noNamespace = cli("kv", "key", "list", "--namespace-id", id);
         assertEquals(1, noNamespace.status());
         assertTrue(noNamespace.err().contains("listing keys failed: HTTP 404"), noNamespace.err());
+    }
+
+    private String admin(String method, String path, String body) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.adminPort() + path)).header("authorization", "Bearer " + TOKEN)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        }
+    }
+
+    @Test
+    void serveRunsTheSchedulesSetThroughTheAdminApiAndKeepsThemAcrossARestart(@TempDir Path project)
+            throws Exception {
+        Run created = cli("kv", "namespace", "create", "ticks");
+        Matcher m = Pattern.compile("with id (\\S+)").matcher(created.out());
+        assertTrue(m.find(), created.out());
+        Files.writeString(project.resolve("wrangler.toml"), """
+                name = "ticker"
+                main = "index.js"
+                [[kv_namespaces]]
+                binding = "TICKS"
+                id = "%s"
+                """.formatted(m.group(1)));
+        Files.writeString(project.resolve("index.js"), """
+                export default {
+                  async scheduled(controller, env) {
+                    await env.TICKS.put('last', controller.cron + ' @ ' + controller.scheduledTime);
+                  },
+                  async fetch(request, env) { return new Response(await env.TICKS.get('last') ?? 'never'); },
+                };
+                """);
+        assertEquals(0, cli("deploy", project.toString()).status());
+        assertEquals("200 {\"schedules\":[]}", admin("GET", "/v1/scripts/ticker/schedules", null));
+        assertTrue(admin("PUT", "/v1/scripts/ticker/schedules", "[{\"cron\":\"61 * * * *\"}]")
+                .startsWith("400 "), "a bad schedule is refused");
+        assertTrue(admin("PUT", "/v1/scripts/ticker/schedules", "{\"cron\":\"* * * * *\"}").startsWith("400 "));
+        assertTrue(admin("PUT", "/v1/scripts/nobody/schedules", "[]").startsWith("404 "));
+        assertEquals("200 {\"schedules\":[{\"cron\":\"* * * * *\"}]}",
+                admin("PUT", "/v1/scripts/ticker/schedules", "[{\"cron\":\"* * * * *\"}]"));
+
+        // the next minute boundary, as the timer would see it
+        java.time.Instant next = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .plusSeconds(60);
+        server.cronTriggers().wake(next.plusMillis(5));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String last = get("ticker");
+        while (last.equals("never") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            last = get("ticker");
+        }
+        assertEquals("* * * * * @ " + next.toEpochMilli(), last);
+        assertEquals(1, server.cronTriggers().counts("ticker").runs());
+
+        server.close();
+        start();
+        assertEquals("200 {\"schedules\":[{\"cron\":\"* * * * *\"}]}",
+                admin("GET", "/v1/scripts/ticker/schedules", null), "the schedules were stored");
+        assertEquals(1, server.cronTriggers().schedules("ticker").size(), "and run again after a restart");
+        assertEquals("200 {\"schedules\":[]}", admin("PUT", "/v1/scripts/ticker/schedules", "[]"));
+        assertEquals(0, server.cronTriggers().schedules("ticker").size());
     }
 
     @Test
