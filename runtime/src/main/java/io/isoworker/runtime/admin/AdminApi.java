@@ -292,7 +292,6 @@ public final class AdminApi {
             return;
         }
         readBody(ctx, body -> vertx.executeBlocking(() -> {
-            List<String> crons = new java.util.ArrayList<>();
             List<CronSchedule> parsed = new java.util.ArrayList<>();
             Object json;
             try {
@@ -312,8 +311,8 @@ public final class AdminApi {
                 } catch (IllegalArgumentException e) {
                     throw new AdminException(400, "Invalid cron schedule '" + text + "': " + e.getMessage());
                 }
-                crons.add(text.trim());
             }
+            List<String> crons = parsed.stream().map(CronSchedule::text).toList();
             if (!scripts.setSchedules(name, crons)) {
                 throw new AdminException(404, "No script named '" + name + "'.");
             }

@@ -6,12 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import io.isoworker.isolate.IsolateSettings;
 import io.isoworker.runtime.IsoworkerServer;
 import picocli.CommandLine.Command;
 
@@ -65,9 +63,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             Files.createDirectories(dir.resolve("src"));
             Files.writeString(dir.resolve("src/index.js"), WORKER);
             DevProject.Loaded project = DevProject.load(dir, null);
-            IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(2).withGuestThreads(1, 1)
-                    .withRequestCpuLimit(Duration.ofSeconds(30));
-            IsoworkerServer server = IsoworkerServer.dev(project.script(), "127.0.0.1", 0, settings,
+            IsoworkerServer server = IsoworkerServer.dev(project.script(), "127.0.0.1", 0, DevCommand.ISOLATE_SETTINGS,
                     DevProject.stateDirectory(dir).resolve("kv"));
             try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 for (int i = 0; i < 20; i++) {

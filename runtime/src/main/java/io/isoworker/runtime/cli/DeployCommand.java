@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
  * {@code isoworker deploy [FOLDER]}: uploads a project to a running server through the admin API, as
  * {@code wrangler deploy} does to Cloudflare: its modules, and from its wrangler configuration the name, the
  * compatibility date, the {@code vars} and KV bindings and {@code limits.cpu_ms}, in Cloudflare's multipart shape
- * ({@code PUT /v1/scripts/NAME}), then its cron schedules ({@code PUT /v1/scripts/NAME/schedules}) when it has any. {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler.
+ * ({@code PUT /v1/scripts/NAME}), then its cron schedules ({@code PUT /v1/scripts/NAME/schedules}) when it has
+ * any. {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = "Uploads a project (its modules, vars, KV bindings and limits from its wrangler configuration) "

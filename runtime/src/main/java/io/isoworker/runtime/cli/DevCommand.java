@@ -25,6 +25,14 @@ import picocli.CommandLine.Parameters;
                 + "first of: index.js, index.mjs, src/index.js, src/index.mjs, worker.js, src/worker.js."})
 final class DevCommand implements Callable<Integer> {
 
+    /**
+     * dev's isolates: one guest thread, so one isolate holds the worker's module state, as under wrangler dev; a
+     * generous CPU limit, as dev runs JavaScript interpreted (it still stops a runaway loop). limits.cpu_ms is for
+     * serve. The AOT training run uses the same, so that the cache covers what dev does.
+     */
+    static final IsolateSettings ISOLATE_SETTINGS = IsolateSettings.DEFAULTS.withPrewarmedContexts(2)
+            .withGuestThreads(1, 1).withRequestCpuLimit(Duration.ofSeconds(30));
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,11 +67,7 @@ final class DevCommand implements Callable<Integer> {
         for (String warning : project.config().warnings()) {
             err.println("isoworker dev: warning: " + warning);
         }
-        // One guest thread, so one isolate holds the worker's module state, as under wrangler dev; a generous CPU
-        // limit, as dev runs JavaScript interpreted (it still stops a runaway loop). limits.cpu_ms is for serve.
-        IsolateSettings settings = IsolateSettings.DEFAULTS.withPrewarmedContexts(2).withGuestThreads(1, 1)
-                .withRequestCpuLimit(Duration.ofSeconds(30));
-        IsoworkerServer server = IsoworkerServer.dev(project.script(), host, port, settings,
+        IsoworkerServer server = IsoworkerServer.dev(project.script(), host, port, ISOLATE_SETTINGS,
                 DevProject.stateDirectory(path).resolve("kv"), project.config().cronSchedules(), Clock.systemUTC());
         DevReloader reloader = noReload ? null
                 : DevReloader.start(path, env, project.script().scriptName(), server, out, err);
