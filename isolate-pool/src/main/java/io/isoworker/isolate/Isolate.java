@@ -18,6 +18,7 @@ import io.isoworker.api.host.GuestEntry;
 import io.isoworker.api.host.IsolateServices;
 import io.isoworker.api.host.ResponseBridge;
 import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.InvocationSummary;
 import io.isoworker.api.http.ResponseSink;
 
 /**
@@ -66,6 +67,13 @@ public final class Isolate {
     private Invocation current;
     /** When the running entry began: the guest's clock stands still at that time until it returns. */
     private long entryStartNanos;
+    /** No invocation has begun yet: the first one is the isolate's cold start. */
+    private boolean fresh = true;
+    /**
+     * Invocations that finished during the running entry: their summaries go out when it returns, once the CPU
+     * time of that entry is charged.
+     */
+    private final List<TrackedSink> completing = new ArrayList<>(2);
 
     Isolate(WorkerBundle bundle, BlankContext ctx, Value worker, Watchdog watchdog, long requestBudgetNanos,
             long memoryBudgetBytes, long responseTimeoutMillis, long waitUntilMillis, Executor owner,
@@ -117,6 +125,9 @@ public final class Isolate {
      */
     private Invocation begin(HttpRequestHead head, ResponseSink sink) {
         TrackedSink tracked = new TrackedSink(sink, head);
+        Invocation invocation = new Invocation(head, tracked, sink.traced(), fresh);
+        fresh = false;
+        tracked.invocation = invocation;
         if (closed) {
             tracked.fail("Error: the isolate was closed", "Error: the isolate was closed");
             return null;
@@ -124,7 +135,7 @@ public final class Isolate {
         inFlight.add(tracked);
         tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
                 TimeUnit.MILLISECONDS);
-        return new Invocation(head, tracked);
+        return invocation;
     }
 
     /**
@@ -183,6 +194,13 @@ public final class Isolate {
                 allocatedBytes += slot.allocatedBytes();
             }
             slot.disarm();
+            if (outermost && !completing.isEmpty()) {
+                List<TrackedSink> done = List.copyOf(completing);
+                completing.clear();
+                for (TrackedSink t : done) {
+                    t.summarize();
+                }
+            }
         }
     }
 
@@ -263,7 +281,7 @@ public final class Isolate {
 
     /** The invocation whose code runs now; one with nothing charged yet when none does. Owner thread only. */
     private Invocation currentInvocation() {
-        return current != null ? current : new Invocation(null, null);
+        return current != null ? current : new Invocation(null, null, false, false);
     }
 
     /**
@@ -281,10 +299,29 @@ public final class Isolate {
         long cpuNanos;
         /** Its waitUntil work was abandoned after its response: whatever it still has pending is dropped. */
         boolean cancelled;
+        final long startNanos = System.nanoTime();
+        final long startMillis = System.currentTimeMillis();
+        final boolean coldStart;
+        /** Console lines and exceptions, collected only when the sink asked for a trace; else null. */
+        final List<InvocationSummary.ConsoleLine> logs;
+        final List<InvocationSummary.UncaughtException> exceptions;
+        int subrequests;
+        int kvReads;
+        int kvWrites;
+        int kvDeletes;
+        int kvLists;
 
-        Invocation(HttpRequestHead request, TrackedSink response) {
+        Invocation(HttpRequestHead request, TrackedSink response, boolean traced, boolean coldStart) {
             this.request = request;
             this.response = response;
+            this.coldStart = coldStart;
+            this.logs = traced ? new ArrayList<>() : null;
+            this.exceptions = traced ? new ArrayList<>(1) : null;
+        }
+
+        InvocationSummary.Usage usage() {
+            return (subrequests | kvReads | kvWrites | kvDeletes | kvLists) == 0 ? InvocationSummary.Usage.NONE
+                    : new InvocationSummary.Usage(subrequests, kvReads, kvWrites, kvDeletes, kvLists);
         }
 
         String describe() {
@@ -342,6 +379,29 @@ public final class Isolate {
         }
 
         @Override
+        public void consoleLine(String level, String message) {
+            Invocation invocation = current;
+            if (invocation != null && invocation.logs != null) {
+                invocation.logs.add(new InvocationSummary.ConsoleLine(level, message, System.currentTimeMillis()));
+            }
+        }
+
+        @Override
+        public void used(Use use) {
+            Invocation invocation = current;
+            if (invocation == null) {
+                return;
+            }
+            switch (use) {
+                case SUBREQUEST -> invocation.subrequests++;
+                case KV_READ -> invocation.kvReads++;
+                case KV_WRITE -> invocation.kvWrites++;
+                case KV_DELETE -> invocation.kvDeletes++;
+                case KV_LIST -> invocation.kvLists++;
+            }
+        }
+
+        @Override
         public void backgroundAbandoned() {
             Invocation invocation = current;
             if (invocation == null || invocation.request == null || !invocation.response.done) {
@@ -354,17 +414,29 @@ public final class Isolate {
         }
     }
 
+    private static String limitOutcome(String message) {
+        return message.contains("CPU") ? InvocationSummary.EXCEEDED_CPU
+                : message.contains("memory") ? InvocationSummary.EXCEEDED_MEMORY : InvocationSummary.CANCELED;
+    }
+
     int inFlightCount() {
         return inFlight.size();
     }
 
-    /** Removes a request from the in-flight list when its response is finished. */
+    /**
+     * Removes a request from the in-flight list when its response is finished, and gives the sink the invocation's
+     * summary.
+     */
     private final class TrackedSink implements ResponseSink {
         private final ResponseSink sink;
         private final HttpRequestHead request;
         private boolean done;
         private boolean started;
         ScheduledFuture<?> deadline;
+        Invocation invocation;
+        /** How the invocation ended, once it has; its summary is then due. */
+        private String outcome;
+        private long endNanos;
 
         TrackedSink(ResponseSink sink, HttpRequestHead request) {
             this.sink = sink;
@@ -404,9 +476,46 @@ public final class Isolate {
             }
             if (reason.startsWith("Exceeded")) {
                 sink.limitExceeded(reason, true);
+                ended(limitOutcome(reason));
             } else {
                 sink.fail("Error: " + reason, "Error: " + reason);
+                thrown("Error: " + reason);
             }
+        }
+
+        private void thrown(String message) {
+            if (invocation.exceptions != null) {
+                int colon = message.indexOf(": ");
+                boolean named = colon > 0 && message.substring(0, colon).matches("[A-Za-z_$][\\w$]*");
+                invocation.exceptions.add(new InvocationSummary.UncaughtException(
+                        named ? message.substring(0, colon) : "Error", named ? message.substring(colon + 2) : message,
+                        System.currentTimeMillis()));
+            }
+            ended(InvocationSummary.EXCEPTION);
+        }
+
+        /**
+         * The invocation ended with {@code how}: its summary goes to the sink now, or, inside an entry into the
+         * guest, when that entry returns (so that its CPU time counts).
+         */
+        private void ended(String how) {
+            if (outcome != null || invocation == null) {
+                return;
+            }
+            outcome = how;
+            endNanos = System.nanoTime();
+            if (current != null) {
+                completing.add(this);
+            } else {
+                summarize();
+            }
+        }
+
+        void summarize() {
+            Invocation i = invocation;
+            sink.completed(new InvocationSummary(i.startMillis, i.cpuNanos, endNanos - i.startNanos, outcome,
+                    i.coldStart, i.usage(), i.logs == null ? List.of() : i.logs,
+                    i.exceptions == null ? List.of() : i.exceptions));
         }
 
         @Override
@@ -432,18 +541,21 @@ public final class Isolate {
         public void end() {
             finish();
             sink.end();
+            ended(sink.clientGone() ? InvocationSummary.CANCELED : InvocationSummary.OK);
         }
 
         @Override
         public void fail(String message, String stack) {
             finish();
             sink.fail(message, stack);
+            thrown(message);
         }
 
         @Override
         public void limitExceeded(String message, boolean isolateDiscarded) {
             finish();
             sink.limitExceeded(message, isolateDiscarded);
+            ended(limitOutcome(message));
         }
 
         @Override

@@ -348,6 +348,17 @@ public final class IsolatePool implements AutoCloseable {
         return isolates.estimatedSize();
     }
 
+    /** The loaded isolates per script name (all versions, all guest threads), counted now: for the metrics. */
+    public Map<String, Long> liveIsolatesPerScript() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (Isolate isolate : isolates.asMap().values()) {
+            if (isolate.usable()) {
+                counts.merge(isolate.bundle().scriptName(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
     @Override
     public void close() {
         if (heapGuard != null) {

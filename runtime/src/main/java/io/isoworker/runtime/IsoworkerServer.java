@@ -25,6 +25,9 @@ import io.isoworker.runtime.scripts.ScriptVersion;
 import io.isoworker.runtime.traffic.EdgeSettings;
 import io.isoworker.runtime.traffic.ListenerSettings;
 import io.isoworker.runtime.traffic.ScriptConcurrency;
+import io.isoworker.runtime.observe.TailSessions;
+import io.isoworker.runtime.observe.Telemetry;
+import io.isoworker.runtime.observe.WorkerMetrics;
 import io.isoworker.runtime.traffic.ScriptRouter;
 import io.isoworker.runtime.traffic.TrafficHandler;
 import io.isoworker.runtime.traffic.BodyLimits;
@@ -33,6 +36,8 @@ import io.isoworker.runtime.traffic.TrafficVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
@@ -78,7 +83,12 @@ public final class IsoworkerServer implements AutoCloseable {
         scripts.load();
         ScriptRouter router = ScriptRouter.of(config.routes(), config.baseDomain());
         KvStore kv = KvStore.open(config.kv());
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        WorkerMetrics metrics = new WorkerMetrics();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                .build();
         VertxOutboundHttp outbound = new VertxOutboundHttp(vertx, config.fetch());
         IsolatePool isolates = new IsolatePool(config.isolates(), outbound, kv);
         if (!isolates.engine().optimizing()) {
@@ -92,10 +102,12 @@ public final class IsoworkerServer implements AutoCloseable {
             // With the optimizing compiler, enough runs for the JIT to start on the hot paths; interpreted (tests), a
             // couple for the host classes and the prelude's first-use work.
             isolates.warmUp(isolates.engine().optimizing() ? 20 : 2);
+            metrics.watchIsolates(isolates::liveIsolatesPerScript);
+            Telemetry telemetry = new Telemetry(metrics, new TailSessions(vertx));
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
-                    new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners());
-            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, Clock.systemUTC());
+                    new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners(), telemetry, null);
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, Clock.systemUTC(), telemetry);
             scripts.allSchedules().forEach((name, crons) -> {
                 List<CronSchedule> parsed = new java.util.ArrayList<>();
                 for (String c : crons) {
@@ -109,8 +121,10 @@ public final class IsoworkerServer implements AutoCloseable {
                 triggers.set(name, parsed);
             });
             AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize(),
-                    triggers);
-            HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions());
+                    triggers, telemetry);
+            // the tail socket: wrangler offers trace-v1 and wants it echoed, and masks its first frame not
+            HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions()
+                    .setWebSocketSubProtocols(List.of("trace-v1")).setAcceptUnmaskedFrames(true));
             adminServer.requestHandler(admin.router());
             int adminPort = adminServer.listen(config.adminPort(), config.adminHost())
                     .await(30, TimeUnit.SECONDS).actualPort();
@@ -155,13 +169,14 @@ public final class IsoworkerServer implements AutoCloseable {
             }
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
-            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, clock);
+            Telemetry telemetry = new Telemetry(null, null);
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, clock, telemetry);
             triggers.set(script.scriptName(), crons);
             int bound;
             try {
                 bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts,
                         isolates, new BodyLimits(100L * 1024 * 1024, 0), EdgeSettings.DEFAULT,
-                        new ScriptConcurrency(0), ListenerSettings.DEFAULT,
+                        new ScriptConcurrency(0), ListenerSettings.DEFAULT, telemetry,
                         new DevRoutes(triggers, script.scriptName(), clock));
             } catch (Exception e) {
                 triggers.close();
@@ -208,21 +223,15 @@ public final class IsoworkerServer implements AutoCloseable {
         return cron;
     }
 
-    private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
-            ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
-            ScriptConcurrency concurrency, ListenerSettings listener) throws Exception {
-        return startTraffic(vertx, host, port, loops, router, scripts, isolates, bodies, edge, concurrency, listener,
-                null);
-    }
-
     /** @param devRoutes dev's own paths ({@code /__scheduled}), tried before the worker; null for serve */
     private static int startTraffic(Vertx vertx, String host, int port, int loops, ScriptRouter router,
             ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies, EdgeSettings edge,
-            ScriptConcurrency concurrency, ListenerSettings listener, DevRoutes devRoutes) throws Exception {
+            ScriptConcurrency concurrency, ListenerSettings listener, Telemetry telemetry, DevRoutes devRoutes)
+            throws Exception {
         LimitCooloff cooloff = new LimitCooloff();
         TrafficVerticle.HandlerFactory handlers = context -> {
             TrafficHandler worker = new TrafficHandler(router, scripts, isolates, bodies, edge, concurrency, cooloff,
-                    context);
+                    telemetry, context);
             return devRoutes == null ? worker : req -> {
                 if (!devRoutes.handle(req)) {
                     worker.handle(req);

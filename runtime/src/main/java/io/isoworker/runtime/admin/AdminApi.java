@@ -16,6 +16,9 @@ import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.isoworker.runtime.cron.CronSchedule;
 import io.isoworker.runtime.cron.CronTriggers;
+import io.isoworker.runtime.observe.TailFilter;
+import io.isoworker.runtime.observe.TailSessions;
+import io.isoworker.runtime.observe.Telemetry;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.isoworker.runtime.scripts.ScriptVersion;
 import io.isoworker.runtime.traffic.BoundedBody;
@@ -26,8 +29,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The admin API (its own listener): upload, list, show and delete scripts. Every request needs
- * {@code Authorization: Bearer TOKEN}. Blocking work (checking a script, writing to disk) runs on worker threads.
+ * The admin API (its own listener): upload, list, show and delete scripts, their cron schedules, KV
+ * ({@link KvAdminApi}), tails and the Prometheus metrics. Every request needs {@code Authorization: Bearer TOKEN},
+ * except a tail's WebSocket ({@code /v1/tail/ID}), whose unguessable id is its credential. Blocking work (checking a
+ * script, writing to disk) runs on worker threads.
  */
 public final class AdminApi {
 
@@ -45,10 +50,15 @@ public final class AdminApi {
     private final KvAdminApi kvApi;
 
     private final CronTriggers cron;
+    private final Telemetry telemetry;
 
-    /** @param cron the server's cron triggers, which {@code PUT /v1/scripts/NAME/schedules} sets */
+    /**
+     * @param cron      the server's cron triggers, which {@code PUT /v1/scripts/NAME/schedules} sets
+     * @param telemetry the metrics and tails (both set: this is serve)
+     */
     public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, KvStore kv, String token,
-            long maxScriptSize, CronTriggers cron) {
+            long maxScriptSize, CronTriggers cron, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.cron = cron;
         this.vertx = vertx;
         this.scripts = scripts;
@@ -61,6 +71,7 @@ public final class AdminApi {
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.get("/v1/tail/:id").handler(this::tailSocket);
         router.route().handler(this::authenticate);
         // Matched on the raw path, before any route with a path: Vert.x normalises the path to match those, which
         // fails on an undecodable escape in a key (%zz) before KvAdminApi can answer it in the envelope.
@@ -81,6 +92,10 @@ public final class AdminApi {
         router.delete("/v1/scripts/:name").handler(this::delete);
         router.get("/v1/scripts/:name/schedules").handler(this::schedules);
         router.put("/v1/scripts/:name/schedules").handler(this::setSchedules);
+        router.post("/v1/scripts/:name/tails").handler(this::startTail);
+        router.get("/v1/scripts/:name/tails").handler(this::tails);
+        router.delete("/v1/scripts/:name/tails/:id").handler(this::deleteTail);
+        router.get("/metrics").handler(this::metrics);
         router.errorHandler(404, ctx -> error(ctx, 404, "No such admin endpoint: " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed here."));
         router.errorHandler(500, ctx -> {
@@ -262,6 +277,7 @@ public final class AdminApi {
                 isolates.retireVersion(v.id());
             }
             cron.set(name, List.of());
+            telemetry.forget(name);
             LOG.info("script {}: deleted", name);
             return name;
         }).onSuccess(n -> json(ctx, 200, new JsonObject().put("deleted", n)))
@@ -320,6 +336,95 @@ public final class AdminApi {
             LOG.info("script {}: cron schedules {}", name, crons);
             return crons;
         }).onSuccess(crons -> json(ctx, 200, schedulesJson(crons))).onFailure(e -> fail(ctx, e)));
+    }
+
+    /** {@code GET /metrics}: every metric in Prometheus' text format. */
+    private void metrics(RoutingContext ctx) {
+        vertx.executeBlocking(() -> telemetry.metrics().scrape())
+                .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(text))
+                .onFailure(e -> fail(ctx, e));
+    }
+
+    /**
+     * {@code POST /v1/scripts/NAME/tails} with {@code {"filters": [...]}} ({@link TailFilter}, the body wrangler
+     * sends): starts a tail; the answer has its {@code id}, the WebSocket {@code url} to read its events from, and
+     * {@code expires_at}.
+     */
+    private void startTail(RoutingContext ctx) {
+        String name;
+        try {
+            name = existing(ctx).name();
+        } catch (AdminException e) {
+            error(ctx, e);
+            return;
+        }
+        readBody(ctx, body -> {
+            TailSessions.Tail tail;
+            try {
+                String self = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+                tail = telemetry.tails().create(name, TailFilter.parse(new String(body, StandardCharsets.UTF_8), self));
+            } catch (IllegalArgumentException e) {
+                error(ctx, 400, "Invalid tail filters: " + e.getMessage());
+                return;
+            } catch (IllegalStateException e) {
+                error(ctx, 429, e.getMessage());
+                return;
+            }
+            String authority = ctx.request().authority() != null ? ctx.request().authority().toString()
+                    : ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
+            json(ctx, 200, tailJson(tail).put("url", (ctx.request().isSSL() ? "wss://" : "ws://") + authority
+                    + "/v1/tail/" + tail.id()));
+        });
+    }
+
+    /** {@code GET /v1/scripts/NAME/tails}: the script's tails (their ids, so that they can be deleted). */
+    private void tails(RoutingContext ctx) {
+        try {
+            io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+            for (TailSessions.Tail t : telemetry.tails().list(existing(ctx).name())) {
+                list.add(tailJson(t).put("connected", t.connected()));
+            }
+            json(ctx, 200, new JsonObject().put("tails", list));
+        } catch (AdminException e) {
+            error(ctx, e);
+        }
+    }
+
+    private static JsonObject tailJson(TailSessions.Tail tail) {
+        return new JsonObject().put("id", tail.id())
+                .put("expires_at", java.time.Instant.ofEpochMilli(tail.expiresAtMillis()).toString());
+    }
+
+    /** {@code DELETE /v1/scripts/NAME/tails/ID}: ends the tail and closes its socket. */
+    private void deleteTail(RoutingContext ctx) {
+        try {
+            String name = scriptName(ctx);
+            if (!telemetry.tails().delete(name, ctx.pathParam("id"))) {
+                throw new AdminException(404, "Script '" + name + "' has no tail with that id.");
+            }
+            json(ctx, 200, new JsonObject().put("deleted", ctx.pathParam("id")));
+        } catch (AdminException e) {
+            error(ctx, e);
+        }
+    }
+
+    /** {@code GET /v1/tail/ID} upgraded to a WebSocket: the tail's events, one JSON text message each. */
+    private void tailSocket(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("upgrade"))) {
+            error(ctx, 400, "This is a tail's WebSocket: connect with a WebSocket client (subprotocol trace-v1).");
+            return;
+        }
+        if (!telemetry.tails().connectable(id)) {
+            error(ctx, 404, "No such tail, or it expired or is connected already.");
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            if (!telemetry.tails().connect(id, ws)) {
+                ws.close((short) 1008, "No such tail, or it expired or is connected already.");
+            }
+        }).onFailure(e -> LOG.debug("tail socket upgrade failed", e));
     }
 
     private static JsonObject schedulesJson(List<String> crons) {

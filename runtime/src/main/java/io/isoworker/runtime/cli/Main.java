@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "isoworker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs Cloudflare Workers scripts on the JVM: one worker for local development (dev), or the "
                 + "multi-tenant server with its admin API (serve).",
-        subcommands = {DevCommand.class, DeployCommand.class, KvCommand.class, AotTrainingCommand.class,
+        subcommands = {DevCommand.class, DeployCommand.class, KvCommand.class, TailCommand.class,
+            AotTrainingCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

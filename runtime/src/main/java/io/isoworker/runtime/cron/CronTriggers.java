@@ -16,16 +16,19 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isoworker.api.http.InvocationSummary;
 import io.isoworker.api.http.ResponseSink;
 import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.WorkerBundle;
+import io.isoworker.runtime.observe.Telemetry;
 
 /**
  * Cron triggers: runs each script's {@code scheduled} handler when one of its schedules ({@link CronSchedule}, UTC)
  * is due. A timer wakes at every minute boundary of {@code clock} and fires what fell due since the previous wake.
  * Runs of one script never overlap: a schedule that falls due while the script's previous run is still going is
  * skipped (logged and counted), as is a script whose version cannot be found. Failures (the handler threw, a limit)
- * are logged with the script and schedule, and counted.
+ * are logged with the script and schedule, and counted; every run and skip is reported to the {@link Telemetry}
+ * (metrics, tail).
  */
 public final class CronTriggers implements AutoCloseable {
 
@@ -47,12 +50,15 @@ public final class CronTriggers implements AutoCloseable {
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    private final Telemetry telemetry;
     private Instant lastWake;
 
     /**
      * @param activeBundle the version a script's triggers run on (its active one), or null when it has none
      */
-    public CronTriggers(IsolatePool isolates, Function<String, WorkerBundle> activeBundle, Clock clock) {
+    public CronTriggers(IsolatePool isolates, Function<String, WorkerBundle> activeBundle, Clock clock,
+            Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.isolates = isolates;
         this.activeBundle = activeBundle;
         this.clock = clock;
@@ -136,6 +142,7 @@ public final class CronTriggers implements AutoCloseable {
         AtomicBoolean busy = running.computeIfAbsent(script, k -> new AtomicBoolean());
         if (bundle == null || !busy.compareAndSet(false, true)) {
             c[2].incrementAndGet();
+            telemetry.cronSkipped(script);
             LOG.warn("script {}: cron '{}' due at {} skipped: {}", script, cron, scheduledTime,
                     bundle == null ? "the script has no active version" : "its previous run is still going");
             return CompletableFuture.completedFuture(Outcome.SKIPPED);
@@ -143,7 +150,7 @@ public final class CronTriggers implements AutoCloseable {
         c[0].incrementAndGet();
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         done.whenComplete((o, e) -> busy.set(false));
-        RunSink sink = new RunSink(script, cron, done, c[1]);
+        RunSink sink = new RunSink(script, bundle.versionId(), cron, scheduledTime.toEpochMilli(), done, c[1]);
         isolates.dispatchScheduled(bundle, cron, scheduledTime.toEpochMilli(), sink, e -> {
             sink.fail("Error: the script does not load: " + e.getMessage(), e.getMessage());
         });
@@ -156,14 +163,19 @@ public final class CronTriggers implements AutoCloseable {
     }
 
     /** Where a run's end arrives: an empty 200 when it is over, or its failure. */
-    private static final class RunSink implements ResponseSink {
+    private final class RunSink implements ResponseSink {
         private final String script;
+        private final String version;
         private final String cron;
+        private final long scheduledTime;
         private final CompletableFuture<Outcome> done;
         private final AtomicLong failures;
 
-        RunSink(String script, String cron, CompletableFuture<Outcome> done, AtomicLong failures) {
+        RunSink(String script, String version, String cron, long scheduledTime, CompletableFuture<Outcome> done,
+                AtomicLong failures) {
             this.script = script;
+            this.version = version;
+            this.scheduledTime = scheduledTime;
             this.cron = cron;
             this.done = done;
             this.failures = failures;
@@ -210,6 +222,16 @@ public final class CronTriggers implements AutoCloseable {
         @Override
         public boolean clientGone() {
             return false;
+        }
+
+        @Override
+        public boolean traced() {
+            return telemetry.traced(script);
+        }
+
+        @Override
+        public void completed(InvocationSummary summary) {
+            telemetry.scheduled(script, version, cron, scheduledTime, summary);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.isoworker.isolate.IsolatePool;
 import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.isolate.WorkerBundle;
 import io.isoworker.runtime.loop.EventLoopTasks;
+import io.isoworker.runtime.observe.Telemetry;
 import io.isoworker.runtime.scripts.ScriptRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -47,9 +48,12 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final EventLoopTasks loop;
     private final ScriptConcurrency concurrency;
     private final LimitCooloff cooloff;
+    private final Telemetry telemetry;
 
     public TrafficHandler(ScriptRouter router, ScriptRegistry scripts, IsolatePool isolates, BodyLimits bodies,
-            EdgeSettings edge, ScriptConcurrency concurrency, LimitCooloff cooloff, Context vertxContext) {
+            EdgeSettings edge, ScriptConcurrency concurrency, LimitCooloff cooloff, Telemetry telemetry,
+            Context vertxContext) {
+        this.telemetry = telemetry;
         this.concurrency = concurrency;
         this.cooloff = cooloff;
         this.router = router;
@@ -65,9 +69,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest req) {
         String hops = req.headers().get(OutboundHttp.HOP_HEADER);
         if (hops != null && OutboundHttp.hops(hops) > OutboundHttp.MAX_HOPS) {
-            jsonError(req.response(), 508, "Loop detected: this request has passed through workers more than "
+            refuse(req, null, null, 508, "Loop detected: this request has passed through workers more than "
                     + OutboundHttp.MAX_HOPS + " times (header " + OutboundHttp.HOP_HEADER
-                    + "). A worker probably fetches itself.");
+                    + "). A worker probably fetches itself.", "hops");
             return;
         }
         String host = host(req);
@@ -75,9 +79,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         String name = router.scriptFor(host, path == null ? "/" : path);
         WorkerBundle bundle = name == null ? null : scripts.activeBundle(name);
         if (bundle == null) {
-            jsonError(req.response(), 404, name == null
+            refuse(req, null, null, 404, name == null
                     ? "No worker is routed for host '" + host + "'."
-                    : "No worker named '" + name + "' is deployed.");
+                    : "No worker named '" + name + "' is deployed.", null);
             return;
         }
         String length = req.headers().get("content-length");
@@ -91,18 +95,19 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                jsonError(req.response(), 400, "Invalid Content-Length.");
+                refuse(req, bundle.scriptName(), null, 400, "Invalid Content-Length.", null);
                 return;
             }
             if (declared > maxRequestBody) {
-                jsonError(req.response(), 413, tooLargeMessage());
+                refuse(req, bundle.scriptName(), null, 413, tooLargeMessage(), "request_body");
                 return;
             }
         }
         if (declared >= 0 && declared <= BUFFERED_BODY_MAX) {
             // A small body of known length is read whole before the worker runs: one copy, no re-entries.
-            BoundedBody.read(req, maxRequestBody, () -> jsonError(req.response(), 413, tooLargeMessage()),
-                    () -> jsonError(req.response(), 400, "Invalid Content-Length."),
+            BoundedBody.read(req, maxRequestBody,
+                    () -> refuse(req, bundle.scriptName(), null, 413, tooLargeMessage(), "request_body"),
+                    () -> refuse(req, bundle.scriptName(), null, 400, "Invalid Content-Length.", null),
                     body -> dispatch(req, bundle, ByteBuffer.wrap(body.getBytes()), null));
             return;
         }
@@ -124,9 +129,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                 body.discard();
             }
             response.putHeader("retry-after", Long.toString((coolingDown + 999) / 1000));
-            jsonError(response, 503, "Worker exceeded resource limits: its last " + LimitCooloff.STRIKES
+            refuse(req, script, requestId, 503, "Worker exceeded resource limits: its last " + LimitCooloff.STRIKES
                     + " or more requests ran over the CPU or memory limit; retry in " + coolingDown + " ms (request "
-                    + requestId + ").");
+                    + requestId + ").", "cooloff");
             return;
         }
         if (!concurrency.tryAcquire(script)) {
@@ -136,8 +141,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                 body.discard();
             }
             response.putHeader("retry-after", "1");
-            jsonError(response, 503, "Too many concurrent requests for this worker (limit " + concurrency.max()
-                    + "); retry shortly (request " + requestId + ").");
+            refuse(req, script, requestId, 503, "Too many concurrent requests for this worker (limit "
+                    + concurrency.max() + "); retry shortly (request " + requestId + ").", "concurrency");
             return;
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(req.headers().size() + 1);
@@ -148,7 +153,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         }
         headers.add(Map.entry(CF_CONNECTING_IP, clientAddress(req)));
         VertxResponseSink sink = new VertxResponseSink(response, loop, bundle.scriptName(),
-                bundle.versionId(), requestId, maxResponseBody, cooloff);
+                bundle.versionId(), requestId, maxResponseBody, cooloff, telemetry);
         sink.onFinished(() -> concurrency.release(script));
         HttpRequestHead head;
         if (body == null) {
@@ -160,20 +165,31 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             sink.onFinished(body::responseFinished);
             head = HttpRequestHead.streamed(req.method().name(), url(req), headers, body, cf(req));
         }
-        isolates.dispatch(bundle, head, sink, e -> loop.execute(() -> loadFailed(response, sink, body, bundle,
+        sink.request(head);
+        isolates.dispatch(bundle, head, sink, e -> loop.execute(() -> loadFailed(req, sink, body, bundle,
                 requestId, e)));
     }
 
     /** The worker's version could not be loaded for this request (it was checked at upload: rare). */
-    private static void loadFailed(HttpServerResponse response, VertxResponseSink sink, VertxRequestBody body,
+    private void loadFailed(HttpServerRequest req, VertxResponseSink sink, VertxRequestBody body,
             WorkerBundle bundle, String requestId, ScriptLoadException e) {
         LOG.error("script {} request {}: cannot load version {}: {}", bundle.scriptName(), requestId,
                 bundle.versionId(), e.getMessage());
         if (body != null) {
             body.discard();
         }
-        sink.refuse(e.kind() == ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED ? 503 : 500,
-                "The worker failed to start (request " + requestId + ").");
+        boolean limit = e.kind() == ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED;
+        String message = "The worker failed to start (request " + requestId + ").";
+        sink.refuse(limit ? 503 : 500, message);
+        telemetry.refused(bundle.scriptName(), requestId, req.method().name(), req.uri(), limit ? 503 : 500, message,
+                limit ? "startup" : null);
+    }
+
+    /** Answers with a JSON error without running the worker, and reports it. */
+    private void refuse(HttpServerRequest req, String script, String requestId, int status, String message,
+            String limit) {
+        jsonError(req.response(), status, message);
+        telemetry.refused(script, requestId, req.method().name(), req.uri(), status, message, limit);
     }
 
     /** The client's address: the socket peer, or what X-Forwarded-For says when the peer is a trusted proxy. */

@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.isoworker.api.http.HttpRequestHead;
+import io.isoworker.api.http.InvocationSummary;
 import io.isoworker.api.http.ResponseSink;
 import io.isoworker.runtime.loop.EventLoopTasks;
+import io.isoworker.runtime.observe.Telemetry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -54,9 +57,17 @@ final class VertxResponseSink implements ResponseSink {
 
     private final LimitCooloff cooloff;
     private final String version;
+    private final Telemetry telemetry;
+    /** The request, for the access log and tail; set before dispatch. */
+    private HttpRequestHead request;
+    /** The status the worker answered with (guest thread), or 0 before it did. */
+    private int status;
+    /** The status the server answered with instead of the worker's ({@link #refuse}), or 0. */
+    private volatile int refusedStatus;
 
     VertxResponseSink(HttpServerResponse response, EventLoopTasks loop, String script, String version,
-            String requestId, long maxBody, LimitCooloff cooloff) {
+            String requestId, long maxBody, LimitCooloff cooloff, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.version = version;
         this.response = response;
         this.loop = loop;
@@ -71,6 +82,11 @@ final class VertxResponseSink implements ResponseSink {
                 finished();
             }
         });
+    }
+
+    /** The request this sink answers, for what {@link #completed} reports. */
+    void request(HttpRequestHead head) {
+        this.request = head;
     }
 
     /** Runs {@code action} once the response is over (ended, failed, refused, or the client went away). */
@@ -99,6 +115,7 @@ final class VertxResponseSink implements ResponseSink {
         if (finished || clientGone) {
             return;
         }
+        refusedStatus = status;
         finished();
         if (response.headWritten()) {
             response.reset();
@@ -111,6 +128,7 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void start(int status, List<Map.Entry<String, String>> headers, long contentLength) {
+        this.status = status;
         loop.execute(() -> startOnLoop(status, headers, contentLength));
     }
 
@@ -222,6 +240,9 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void fail(String message, String stack) {
+        if (status == 0) {
+            status = 500;
+        }
         LOG.error("script {} request {}: uncaught exception: {}", script, requestId, stack);
         loop.execute(() -> abort(500, "Internal Server Error: the worker threw an exception (request " + requestId
                 + ").\n"));
@@ -229,6 +250,9 @@ final class VertxResponseSink implements ResponseSink {
 
     @Override
     public void limitExceeded(String message, boolean isolateDiscarded) {
+        if (status == 0) {
+            status = 503;
+        }
         LOG.warn("script {} request {}: {}", script, requestId, message);
         if (isolateDiscarded) {
             cooloff.overrun(script, version);
@@ -258,5 +282,16 @@ final class VertxResponseSink implements ResponseSink {
     @Override
     public boolean clientGone() {
         return clientGone;
+    }
+
+    @Override
+    public boolean traced() {
+        return telemetry.traced(script);
+    }
+
+    @Override
+    public void completed(InvocationSummary summary) {
+        int refused = refusedStatus;
+        telemetry.request(script, version, requestId, request, refused != 0 ? refused : status, summary);
     }
 }

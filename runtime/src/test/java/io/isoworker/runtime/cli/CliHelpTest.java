@@ -57,7 +57,7 @@ class CliHelpTest {
     void deployAndKvCommandsShowTheirHelp() {
         for (String[] command : new String[][] {{"deploy"}, {"kv"}, {"kv", "namespace"}, {"kv", "namespace", "create"},
                 {"kv", "namespace", "list"}, {"kv", "namespace", "delete"}, {"kv", "key"}, {"kv", "key", "put"},
-                {"kv", "key", "get"}, {"kv", "key", "delete"}, {"kv", "key", "list"}}) {
+                {"kv", "key", "get"}, {"kv", "key", "delete"}, {"kv", "key", "list"}, {"tail"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             Run r = run(args);

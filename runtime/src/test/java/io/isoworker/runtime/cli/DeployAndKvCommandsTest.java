@@ -239,6 +239,72 @@ class DeployAndKvCommandsTest {
     }
 
     @Test
+    void tailPrintsEachRequestWithItsConsoleLinesUntilTheServerEndsIt(@TempDir Path project) throws Exception {
+        Files.writeString(project.resolve("index.js"), """
+                export default {
+                  fetch(request) {
+                    const path = new URL(request.url).pathname;
+                    console.log('serving', path);
+                    if (path === '/fail') throw new RangeError('out of range');
+                    return new Response('tailed');
+                  },
+                };
+                """);
+        Run deployed = cli("deploy", project.toString(), "--name", "tailed");
+        assertEquals(0, deployed.status(), deployed.err());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int[] status = {-1};
+        Thread tail = new Thread(() -> status[0] = Main.run(new String[] {"tail", "tailed", "--url",
+                "http://127.0.0.1:" + server.adminPort(), "--token", TOKEN, "--method", "GET"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        tail.start();
+        for (int i = 0; i < 200 && !err.toString(StandardCharsets.UTF_8).contains("Connected to tailed"); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Connected to tailed"), err.toString());
+        assertEquals("tailed", get("tailed"));
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/fail"))
+                    .header("host", "tailed.localhost").build(), HttpResponse.BodyHandlers.ofString());
+            // --method GET leaves this one out
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/posted"))
+                    .header("host", "tailed.localhost").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/last"))
+                    .header("host", "tailed.localhost").build(), HttpResponse.BodyHandlers.ofString());
+        }
+        for (int i = 0; i < 200 && !out.toString(StandardCharsets.UTF_8).contains("serving /last"); i++) {
+            Thread.sleep(50);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.matches("(?s)GET http://tailed\\.localhost/ - Ok @ \\d{4}-\\d\\d-\\d\\d [0-9:]+ UTC\n"
+                + "  \\(log\\) serving /\n"
+                + "GET http://tailed\\.localhost/fail - Exception Thrown @ [^\n]+\n"
+                + "  \\(log\\) serving /fail\n"
+                + "  ✘ RangeError: out of range\n"
+                + "GET http://tailed\\.localhost/last - Ok @ [^\n]+\n"
+                + "  \\(log\\) serving /last\n"), printed);
+        // the server ends the tail (here: deleted through the admin API); the command then exits with 0
+        JsonObject tails = new JsonObject(admin("GET", "/v1/scripts/tailed/tails"));
+        String id = tails.getJsonArray("tails").getJsonObject(0).getString("id");
+        admin("DELETE", "/v1/scripts/tailed/tails/" + id);
+        tail.join(20_000);
+        assertEquals(0, status[0], err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("closed by the server"), err.toString());
+    }
+
+    private String admin(String method, String path) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.adminPort() + path)).header("authorization", "Bearer " + TOKEN)
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return r.body();
+        }
+    }
+
+    @Test
     void aRefusedDeployExitsWith1AndSaysWhy(@TempDir Path project) throws Exception {
         Files.writeString(project.resolve("index.js"), "export default { fetch() { return new Response('x' +); } };");
         Run broken = cli("deploy", project.toString(), "--name", "broken");

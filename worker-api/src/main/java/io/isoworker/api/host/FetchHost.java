@@ -66,6 +66,7 @@ public final class FetchHost {
     @HostAccess.Export
     public FetchCall start(String method, String url, Value headers, Value body, boolean streamed, int hops,
             HttpRequestHead owner, Value listener) {
+        bridge.used(IsolateServices.Use.SUBREQUEST);
         List<Map.Entry<String, String>> list = GuestHeaders.read(headers);
         byte[] bytes = null;
         if (body != null && !body.isNull()) {

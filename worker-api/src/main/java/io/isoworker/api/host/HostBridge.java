@@ -126,7 +126,7 @@ public final class HostBridge {
         return scriptName;
     }
 
-    /** @param level one of {@code debug}, {@code info}, {@code warn}, {@code error} */
+    /** @param level one of {@code debug}, {@code info}, {@code log}, {@code warn}, {@code error} */
     @HostAccess.Export
     public void log(String level, String message) {
         switch (level) {
@@ -134,6 +134,16 @@ public final class HostBridge {
             case "warn" -> console.warn(message);
             case "debug" -> console.debug(message);
             default -> console.info(message);
+        }
+        if (services != null) {
+            services.consoleLine(level, message);
+        }
+    }
+
+    /** Counts a subrequest or KV operation for the invocation running now (none in the global scope). */
+    void used(IsolateServices.Use use) {
+        if (services != null) {
+            services.used(use);
         }
     }
 

@@ -45,4 +45,20 @@ public interface IsolateServices {
 
     /** How long {@code waitUntil} work may take, in milliseconds. */
     long waitUntilLimitMillis();
+
+    /**
+     * A console call of the code running now: kept with its invocation when that invocation is traced. The line has
+     * been logged already.
+     *
+     * @param level {@code debug}, {@code info}, {@code log}, {@code warn} or {@code error}
+     */
+    void consoleLine(String level, String message);
+
+    /** Guest code running now made a subrequest or a KV operation: counted for its invocation. */
+    void used(Use use);
+
+    /** What {@link #used} counts. */
+    enum Use {
+        SUBREQUEST, KV_READ, KV_WRITE, KV_DELETE, KV_LIST
+    }
 }

@@ -53,6 +53,7 @@ public final class KvHost {
      */
     @HostAccess.Export
     public void get(String namespace, String key, boolean asText, Value callback) {
+        bridge.used(IsolateServices.Use.KV_READ);
         CompletableFuture<KvEntry> read = usable(namespace) ? store.get(namespace, key) : unbound(namespace);
         answer(read, callback, "GET", namespace, entry -> entry == null
                 ? new Object[] {null, null}
@@ -65,6 +66,7 @@ public final class KvHost {
      */
     @HostAccess.Export
     public void getBulk(String namespace, Value keys, Value callback) {
+        bridge.used(IsolateServices.Use.KV_READ);
         int n = (int) keys.getArraySize();
         List<String> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -108,6 +110,7 @@ public final class KvHost {
     @HostAccess.Export
     public void put(String namespace, String key, Value value, String metadata, Value expiration, Value expirationTtl,
             Value callback) {
+        bridge.used(IsolateServices.Use.KV_WRITE);
         byte[] bytes = new byte[(int) value.getBufferSize()];
         value.readBuffer(0, bytes, 0, bytes.length);
         KvPut put = new KvPut(key, bytes, metadata, optionalLong(expiration), optionalLong(expirationTtl));
@@ -118,6 +121,7 @@ public final class KvHost {
     /** Deletes one key; the callback gets {@code (0, null)} once the delete is durable. */
     @HostAccess.Export
     public void delete(String namespace, String key, Value callback) {
+        bridge.used(IsolateServices.Use.KV_DELETE);
         CompletableFuture<Void> write = usable(namespace) ? store.delete(namespace, key) : unbound(namespace);
         answer(write, callback, "DELETE", namespace, v -> new Object[0]);
     }
@@ -128,6 +132,7 @@ public final class KvHost {
      */
     @HostAccess.Export
     public void list(String namespace, String prefix, int limit, String cursor, Value callback) {
+        bridge.used(IsolateServices.Use.KV_LIST);
         CompletableFuture<KvListPage> read = usable(namespace) ? store.list(namespace, prefix, limit, cursor)
                 : unbound(namespace);
         answer(read, callback, "GET", namespace, page -> {

@@ -49,4 +49,19 @@ public interface ResponseSink {
 
     /** True once the client has gone away; a streaming body should stop. */
     boolean clientGone();
+
+    /**
+     * Whether the invocation should collect its console output and exceptions for {@link #completed} (someone is
+     * tailing the script). Asked once, when the invocation begins.
+     */
+    default boolean traced() {
+        return false;
+    }
+
+    /**
+     * The invocation is over: called once, right after {@link #end}, {@link #fail} or {@link #limitExceeded}, with
+     * what it cost.
+     */
+    default void completed(InvocationSummary summary) {
+    }
 }

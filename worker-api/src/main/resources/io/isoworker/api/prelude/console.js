@@ -664,7 +664,7 @@ function consoleTable(data, properties) {
 const CONSOLE_TABLE_VALUES = Symbol('values');
 
 const console = {
-  log(...args) { consoleEmit('info', args); },
+  log(...args) { consoleEmit('log', args); },
   info(...args) { consoleEmit('info', args); },
   debug(...args) { consoleEmit('debug', args); },
   warn(...args) { consoleEmit('warn', args); },
