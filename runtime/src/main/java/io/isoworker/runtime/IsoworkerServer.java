@@ -107,21 +107,10 @@ public final class IsoworkerServer implements AutoCloseable {
             int port = startTraffic(vertx, config.host(), config.port(), config.eventLoops(), router, scripts, isolates,
                     new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
                     new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners(), telemetry, null);
-            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, Clock.systemUTC(), telemetry);
-            scripts.allSchedules().forEach((name, crons) -> {
-                List<CronSchedule> parsed = new java.util.ArrayList<>();
-                for (String c : crons) {
-                    try {
-                        parsed.add(CronSchedule.parse(c));
-                    } catch (IllegalArgumentException e) {
-                        LOG.error("script {}: stored cron schedule '{}' is not valid, not run: {}", name, c,
-                                e.getMessage());
-                    }
-                }
-                triggers.set(name, parsed);
-            });
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, scripts::allSchedules,
+                    Clock.systemUTC(), telemetry);
             AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize(),
-                    triggers, telemetry);
+                    telemetry);
             // the tail socket: wrangler offers trace-v1 and wants it echoed, and masks its first frame not
             HttpServer adminServer = config.listeners().createServer(vertx, new HttpServerOptions()
                     .setWebSocketSubProtocols(List.of("trace-v1")).setAcceptUnmaskedFrames(true));
@@ -170,8 +159,9 @@ public final class IsoworkerServer implements AutoCloseable {
             isolates.validate(script.bundle());
             scripts.putEphemeral(script);
             Telemetry telemetry = new Telemetry(null, null);
-            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, clock, telemetry);
-            triggers.set(script.scriptName(), crons);
+            scripts.setSchedules(script.scriptName(), crons);
+            CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, scripts::allSchedules, clock,
+                    telemetry);
             int bound;
             try {
                 bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts,
@@ -200,7 +190,7 @@ public final class IsoworkerServer implements AutoCloseable {
      * Blocks for up to the startup limit: do not call on an event loop.
      */
     public void replaceDevScript(ScriptVersion next) throws Exception {
-        replaceDevScript(next, cron == null ? List.of() : cron.schedules(next.scriptName()));
+        replaceDevScript(next, scripts.schedules(next.scriptName()));
     }
 
     /** {@link #replaceDevScript(ScriptVersion)}, with the new version's cron triggers. */
@@ -213,9 +203,7 @@ public final class IsoworkerServer implements AutoCloseable {
         isolates.validate(next.bundle());
         scripts.putEphemeral(next);
         isolates.retireVersion(previous.id());
-        if (cron != null) {
-            cron.set(next.scriptName(), crons);
-        }
+        scripts.setSchedules(next.scriptName(), crons);
     }
 
     /** The cron triggers. */

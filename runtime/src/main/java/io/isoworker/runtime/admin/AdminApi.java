@@ -15,7 +15,6 @@ import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.kv.KvStore;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.isoworker.runtime.cron.CronSchedule;
-import io.isoworker.runtime.cron.CronTriggers;
 import io.isoworker.runtime.observe.TailFilter;
 import io.isoworker.runtime.observe.TailSessions;
 import io.isoworker.runtime.observe.Telemetry;
@@ -49,17 +48,14 @@ public final class AdminApi {
     private final KvStore kv;
     private final KvAdminApi kvApi;
 
-    private final CronTriggers cron;
     private final Telemetry telemetry;
 
     /**
-     * @param cron      the server's cron triggers, which {@code PUT /v1/scripts/NAME/schedules} sets
      * @param telemetry the metrics and tails (both set: this is serve)
      */
     public AdminApi(Vertx vertx, ScriptRegistry scripts, IsolatePool isolates, KvStore kv, String token,
-            long maxScriptSize, CronTriggers cron, Telemetry telemetry) {
+            long maxScriptSize, Telemetry telemetry) {
         this.telemetry = telemetry;
-        this.cron = cron;
         this.vertx = vertx;
         this.scripts = scripts;
         this.isolates = isolates;
@@ -276,7 +272,6 @@ public final class AdminApi {
             for (ScriptVersion v : removed.get().versions()) {
                 isolates.retireVersion(v.id());
             }
-            cron.set(name, List.of());
             telemetry.forget(name);
             LOG.info("script {}: deleted", name);
             return name;
@@ -328,13 +323,11 @@ public final class AdminApi {
                     throw new AdminException(400, "Invalid cron schedule '" + text + "': " + e.getMessage());
                 }
             }
-            List<String> crons = parsed.stream().map(CronSchedule::text).toList();
-            if (!scripts.setSchedules(name, crons)) {
+            if (!scripts.setSchedules(name, parsed)) {
                 throw new AdminException(404, "No script named '" + name + "'.");
             }
-            cron.set(name, parsed);
-            LOG.info("script {}: cron schedules {}", name, crons);
-            return crons;
+            LOG.info("script {}: cron schedules {}", name, parsed.stream().map(CronSchedule::text).toList());
+            return parsed;
         }).onSuccess(crons -> json(ctx, 200, schedulesJson(crons))).onFailure(e -> fail(ctx, e)));
     }
 
@@ -427,10 +420,10 @@ public final class AdminApi {
         }).onFailure(e -> LOG.debug("tail socket upgrade failed", e));
     }
 
-    private static JsonObject schedulesJson(List<String> crons) {
+    private static JsonObject schedulesJson(List<CronSchedule> crons) {
         io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
-        for (String c : crons) {
-            list.add(new JsonObject().put("cron", c));
+        for (CronSchedule c : crons) {
+            list.add(new JsonObject().put("cron", c.text()));
         }
         return new JsonObject().put("schedules", list);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,8 @@ public final class CronTriggers implements AutoCloseable {
 
     private final IsolatePool isolates;
     private final Function<String, WorkerBundle> activeBundle;
+    private final Supplier<Map<String, List<CronSchedule>>> schedules;
     private final Clock clock;
-    private final Map<String, List<CronSchedule>> schedules = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
@@ -55,9 +56,11 @@ public final class CronTriggers implements AutoCloseable {
 
     /**
      * @param activeBundle the version a script's triggers run on (its active one), or null when it has none
+     * @param schedules    every script's schedules now (the script registry's), read at each wake
      */
-    public CronTriggers(IsolatePool isolates, Function<String, WorkerBundle> activeBundle, Clock clock,
-            Telemetry telemetry) {
+    public CronTriggers(IsolatePool isolates, Function<String, WorkerBundle> activeBundle,
+            Supplier<Map<String, List<CronSchedule>>> schedules, Clock clock, Telemetry telemetry) {
+        this.schedules = schedules;
         this.telemetry = telemetry;
         this.isolates = isolates;
         this.activeBundle = activeBundle;
@@ -71,19 +74,6 @@ public final class CronTriggers implements AutoCloseable {
     public CronTriggers start() {
         scheduleNextWake();
         return this;
-    }
-
-    /** Sets {@code script}'s schedules (an empty list removes them). */
-    public void set(String script, List<CronSchedule> list) {
-        if (list.isEmpty()) {
-            schedules.remove(script);
-        } else {
-            schedules.put(script, List.copyOf(list));
-        }
-    }
-
-    public List<CronSchedule> schedules(String script) {
-        return schedules.getOrDefault(script, List.of());
     }
 
     /** The counters of {@code script}'s runs so far. */
@@ -116,7 +106,7 @@ public final class CronTriggers implements AutoCloseable {
     public synchronized void wake(Instant now) {
         Instant since = lastWake;
         lastWake = now;
-        schedules.forEach((script, list) -> {
+        schedules.get().forEach((script, list) -> {
             for (CronSchedule s : list) {
                 Instant due = s.nextAfter(since);
                 Instant latest = null;

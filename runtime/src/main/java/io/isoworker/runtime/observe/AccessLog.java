@@ -10,8 +10,8 @@ import io.isoworker.api.http.InvocationSummary;
 /**
  * One line per request on the logger {@code isoworker.access}, in logfmt ({@code key=value}, values with spaces
  * quoted), e.g. {@code script=hello status=200 outcome=ok cpu_ms=0.31 wall_ms=1.20 method=GET path=/ request=1a2b
- * version=9f0c cold=false}. Logback writes it through an asynchronous appender (logback.xml), so the guest thread
- * only formats the line. Turn it off by setting that logger's level to OFF.
+ * version=9f0c cold=false}. The default Logback configuration writes these lines to the standard error in batches
+ * ({@link BatchedStderrAppender}). Turn it off by setting that logger's level to OFF.
  */
 public final class AccessLog {
 

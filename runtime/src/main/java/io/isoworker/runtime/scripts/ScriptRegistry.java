@@ -7,14 +7,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.isoworker.isolate.WorkerBundle;
+import io.isoworker.runtime.cron.CronSchedule;
 
 /**
  * The deployed scripts: for each name its versions and the active one. Reads are lock-free (the request path asks
  * for the active bundle on every request); writes are serialized and reach the {@link ScriptStore} before they are
- * visible.
+ * visible. It also holds each script's cron schedules, which the {@link io.isoworker.runtime.cron.CronTriggers} read.
  */
 public final class ScriptRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptRegistry.class);
 
     /** A deployed script. {@code versions} is oldest first. */
     public record Script(String name, ScriptVersion active, List<ScriptVersion> versions) {
@@ -22,7 +28,8 @@ public final class ScriptRegistry {
 
     private final ScriptStore store;
     private final ConcurrentHashMap<String, Script> scripts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<String>> schedules = new ConcurrentHashMap<>();
+    /** Cron schedules by script, parsed; the cron triggers read them from here. */
+    private final ConcurrentHashMap<String, List<CronSchedule>> schedules = new ConcurrentHashMap<>();
 
     public ScriptRegistry(ScriptStore store) {
         this.store = store;
@@ -34,19 +41,28 @@ public final class ScriptRegistry {
             ScriptVersion active = s.versions().stream().filter(v -> v.id().equals(s.activeVersionId())).findFirst()
                     .orElseThrow();
             scripts.put(s.name(), new Script(s.name(), active, List.copyOf(s.versions())));
-            if (!s.schedules().isEmpty()) {
-                schedules.put(s.name(), s.schedules());
+            List<CronSchedule> parsed = new java.util.ArrayList<>();
+            for (String c : s.schedules()) {
+                try {
+                    parsed.add(CronSchedule.parse(c));
+                } catch (IllegalArgumentException e) {
+                    LOG.error("script {}: stored cron schedule '{}' is not valid, not run: {}", s.name(), c,
+                            e.getMessage());
+                }
+            }
+            if (!parsed.isEmpty()) {
+                schedules.put(s.name(), List.copyOf(parsed));
             }
         }
     }
 
-    /** {@code name}'s cron schedules as written (none: an empty list). */
-    public List<String> schedules(String name) {
+    /** {@code name}'s cron schedules (none: an empty list). */
+    public List<CronSchedule> schedules(String name) {
         return schedules.getOrDefault(name, List.of());
     }
 
     /** Every script's cron schedules, by name (scripts without any left out). */
-    public java.util.Map<String, List<String>> allSchedules() {
+    public java.util.Map<String, List<CronSchedule>> allSchedules() {
         return java.util.Map.copyOf(schedules);
     }
 
@@ -55,11 +71,13 @@ public final class ScriptRegistry {
      *
      * @return false when no such script is deployed
      */
-    public synchronized boolean setSchedules(String name, List<String> crons) throws IOException {
+    public synchronized boolean setSchedules(String name, List<CronSchedule> crons) throws IOException {
         if (!scripts.containsKey(name)) {
             return false;
         }
-        store.setSchedules(name, crons);
+        if (store != null) {
+            store.setSchedules(name, crons.stream().map(CronSchedule::text).toList());
+        }
         if (crons.isEmpty()) {
             schedules.remove(name);
         } else {

@@ -159,7 +159,7 @@ class DeployAndKvCommandsTest {
         assertEquals(0, deployed.status(), deployed.err());
         assertTrue(deployed.out().startsWith("Deployed deployed (2 module(s)"), deployed.out());
         assertTrue(deployed.out().contains("Cron triggers: 0 * * * *"), deployed.out());
-        assertEquals(1, server.cronTriggers().schedules("deployed").size());
+        assertEquals(1, server.scripts().schedules("deployed").size());
         assertEquals("hello | from the cli | undefined", get("deployed"), ".dev.vars is not deployed");
 
         Files.writeString(project.resolve("src/join.js"), "export const join = (...parts) => parts.join(' + ');\n");
@@ -233,9 +233,9 @@ class DeployAndKvCommandsTest {
         start();
         assertEquals("200 {\"schedules\":[{\"cron\":\"* * * * *\"}]}",
                 admin("GET", "/v1/scripts/ticker/schedules", null), "the schedules were stored");
-        assertEquals(1, server.cronTriggers().schedules("ticker").size(), "and run again after a restart");
+        assertEquals(1, server.scripts().schedules("ticker").size(), "and run again after a restart");
         assertEquals("200 {\"schedules\":[]}", admin("PUT", "/v1/scripts/ticker/schedules", "[]"));
-        assertEquals(0, server.cronTriggers().schedules("ticker").size());
+        assertEquals(0, server.scripts().schedules("ticker").size());
     }
 
     @Test

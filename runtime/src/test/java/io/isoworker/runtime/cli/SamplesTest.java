@@ -133,7 +133,7 @@ class SamplesTest {
     @Test
     void cronKv() throws Exception {
         try (Dev dev = dev("cron-kv")) {
-            assertEquals(2, dev.server().cronTriggers().schedules("cron-kv").size(), "both schedules are set");
+            assertEquals(2, dev.server().scripts().schedules("cron-kv").size(), "both schedules are set");
             assertEquals("{\"lastRun\":null,\"runs\":[],\"summaries\":[]}", dev.get("/").body());
             HttpResponse<String> ran = dev.get("/__scheduled?cron=*/5+*+*+*+*&time=1796356800000");
             assertEquals(200, ran.statusCode(), ran.body());
