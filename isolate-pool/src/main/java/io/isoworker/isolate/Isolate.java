@@ -112,7 +112,7 @@ public final class Isolate {
 
     /** Hands a request to the worker's fetch handler; the response goes to {@code sink}. Owner thread only. */
     public void dispatchFetch(HttpRequestHead request, ResponseSink sink) {
-        Invocation invocation = begin(request, sink);
+        Invocation invocation = begin(request, sink, responseTimeoutMillis);
         if (invocation != null) {
             ResponseBridge bridge = new ResponseBridge(invocation.response, invocation.bodyEntry);
             enter(invocation, true, () -> dispatchFetch.executeVoid(worker, request, bridge));
@@ -120,11 +120,11 @@ public final class Isolate {
     }
 
     /**
-     * Starts tracking a piece of work whose end goes to {@code sink}: in flight until it ends, with the response
-     * timeout armed. Null when the isolate is closed (then {@code sink} has been told).
+     * Starts tracking a piece of work whose end goes to {@code sink}: in flight until it ends, with its wall-clock
+     * limit armed ({@code timeoutMillis}). Null when the isolate is closed (then {@code sink} has been told).
      */
-    private Invocation begin(HttpRequestHead head, ResponseSink sink) {
-        TrackedSink tracked = new TrackedSink(sink, head);
+    private Invocation begin(HttpRequestHead head, ResponseSink sink, long timeoutMillis) {
+        TrackedSink tracked = new TrackedSink(sink, head, timeoutMillis);
         Invocation invocation = new Invocation(head, tracked, sink.traced(), fresh);
         fresh = false;
         tracked.invocation = invocation;
@@ -133,20 +133,21 @@ public final class Isolate {
             return null;
         }
         inFlight.add(tracked);
-        tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), responseTimeoutMillis,
-                TimeUnit.MILLISECONDS);
+        tracked.deadline = timerClock.schedule(() -> onOwner(tracked::expire), timeoutMillis, TimeUnit.MILLISECONDS);
         return invocation;
     }
 
     /**
      * Runs the worker's scheduled handler for a cron trigger ({@code cron} as written, due at {@code scheduledTime}
-     * ms since the epoch), under the same limits as a request (CPU, memory, and the response timeout for the run to
-     * settle). {@code sink} gets an empty {@code 200} when the run is over, or the failure. Owner thread only.
+     * ms since the epoch), under the same CPU and memory limits as a request; a run that has not settled within
+     * {@code timeoutMillis} fails. {@code sink} gets an empty {@code 200} when the run is over, or the failure. Owner
+     * thread only.
      */
-    public void dispatchScheduled(String cron, long scheduledTime, ResponseSink sink) {
+    public void dispatchScheduled(String cron, long scheduledTime, long timeoutMillis, ResponseSink sink) {
         // The run's stand-in for a request, for the host's per-request bookkeeping (subrequests, open fetches); the
-        // guest never sees it. A run that has not settled within the response timeout fails.
-        Invocation invocation = begin(new HttpRequestHead("GET", "https://scheduled.invalid/", List.of(), null), sink);
+        // guest never sees it.
+        Invocation invocation = begin(new HttpRequestHead("GET", "https://scheduled.invalid/", List.of(), null), sink,
+                timeoutMillis);
         if (invocation != null) {
             ResponseBridge bridge = new ResponseBridge(invocation.response, invocation.bodyEntry);
             enter(invocation, true, () -> dispatchScheduled.executeVoid(worker, cron, (double) scheduledTime,
@@ -433,14 +434,16 @@ public final class Isolate {
         private boolean done;
         private boolean started;
         ScheduledFuture<?> deadline;
+        private final long timeoutMillis;
         Invocation invocation;
         /** How the invocation ended, once it has; its summary is then due. */
         private String outcome;
         private long endNanos;
 
-        TrackedSink(ResponseSink sink, HttpRequestHead request) {
+        TrackedSink(ResponseSink sink, HttpRequestHead request, long timeoutMillis) {
             this.sink = sink;
             this.request = request;
+            this.timeoutMillis = timeoutMillis;
         }
 
         /** The response headers were not sent in time: the client gets a 503; the isolate goes on. */
@@ -449,7 +452,7 @@ public final class Isolate {
                 return;
             }
             LOG.warn("script {} (version {}): no response within its wall-clock limit of {} ms", bundle.scriptName(),
-                    bundle.versionId(), responseTimeoutMillis);
+                    bundle.versionId(), timeoutMillis);
             limitExceeded("Exceeded wall-clock time limit", false);
         }
 

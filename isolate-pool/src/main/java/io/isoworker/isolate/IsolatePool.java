@@ -191,11 +191,12 @@ public final class IsolatePool implements AutoCloseable {
 
     /**
      * Runs a cron trigger's scheduled handler on the version, as {@link #dispatch} runs a request (on a guest thread,
-     * loading the version when that thread has none; the same limits). {@code sink} gets an empty {@code 200} when the
-     * run is over, or its failure. Any thread; returns at once.
+     * loading the version when that thread has none; the same CPU and memory limits). {@code sink} gets an empty
+     * {@code 200} when the run is over, or its failure; a run not over within {@code timeoutMillis} fails. Any
+     * thread; returns at once.
      */
-    public void dispatchScheduled(WorkerBundle bundle, String cron, long scheduledTime, ResponseSink sink,
-            Consumer<ScriptLoadException> loadFailed) {
+    public void dispatchScheduled(WorkerBundle bundle, String cron, long scheduledTime, long timeoutMillis,
+            ResponseSink sink, Consumer<ScriptLoadException> loadFailed) {
         String version = bundle.versionId();
         AtomicIntegerArray use = guests.use(version);
         try {
@@ -204,11 +205,11 @@ public final class IsolatePool implements AutoCloseable {
                 Key key = new Key(version, lane.index);
                 Isolate isolate = isolates.getIfPresent(key);
                 if (isolate != null && isolate.usable()) {
-                    isolate.dispatchScheduled(cron, scheduledTime, sink);
+                    isolate.dispatchScheduled(cron, scheduledTime, timeoutMillis, sink);
                     return;
                 }
                 coldStart(key, lane, use, bundle, loadFailed, fresh -> fresh.dispatchScheduled(cron, scheduledTime,
-                        sink));
+                        timeoutMillis, sink));
             });
         } catch (RejectedExecutionException e) {
             sink.fail("Error: the server is shutting down", "Error: the server is shutting down");

@@ -53,6 +53,9 @@ public final class IsoworkerServer implements AutoCloseable {
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     }
 
+    /** A cron run's wall-clock limit in dev: Workers' 15 minutes. */
+    private static final java.time.Duration DEV_CRON_TIMEOUT = java.time.Duration.ofMinutes(15);
+
     private final Vertx vertx;
     private final IsolatePool isolates;
     private final ScriptRegistry scripts;
@@ -108,7 +111,7 @@ public final class IsoworkerServer implements AutoCloseable {
                     new BodyLimits(config.maxRequestBody(), config.maxResponseBody()), config.edge(),
                     new ScriptConcurrency(config.maxConcurrentRequests()), config.listeners(), telemetry, null);
             CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, scripts::allSchedules,
-                    Clock.systemUTC(), telemetry);
+                    Clock.systemUTC(), telemetry, config.cronTimeout());
             AdminApi admin = new AdminApi(vertx, scripts, isolates, kv, token.value(), config.maxScriptSize(),
                     telemetry);
             // the tail socket: wrangler offers trace-v1 and wants it echoed, and masks its first frame not
@@ -161,7 +164,7 @@ public final class IsoworkerServer implements AutoCloseable {
             Telemetry telemetry = new Telemetry(null, null);
             scripts.setSchedules(script.scriptName(), crons);
             CronTriggers triggers = new CronTriggers(isolates, scripts::activeBundle, scripts::allSchedules, clock,
-                    telemetry);
+                    telemetry, DEV_CRON_TIMEOUT);
             int bound;
             try {
                 bound = startTraffic(vertx, host, port, 1, ScriptRouter.single(script.scriptName()), scripts,

@@ -44,13 +44,14 @@ public record ServerConfig(
         EdgeSettings edge,
         int maxConcurrentRequests,
         KvSettings kv,
-        ListenerSettings listeners) {
+        ListenerSettings listeners,
+        Duration cronTimeout) {
 
     /** The same settings with other KV settings (tests inject a clock this way). */
     public ServerConfig withKv(KvSettings settings) {
         return new ServerConfig(host, port, adminHost, adminPort, dataDir, baseDomain, adminToken, routes, maxScriptSize,
                 maxRequestBody, maxResponseBody, eventLoops, isolates, fetch, edge, maxConcurrentRequests, settings,
-                listeners);
+                listeners, cronTimeout);
     }
 
     /** A configured route: requests matching {@code pattern} go to {@code script}. */
@@ -84,6 +85,7 @@ public record ServerConfig(
         m.put("cpu-ms", new String[] {"50", "CPU time one request may take before its isolate is cancelled, for scripts that set no limits.cpu_ms"});
         m.put("memory-mb", new String[] {"128", "MiB a script may allocate in one run of its code (a request, a timer, an I/O callback) before its isolate is discarded (0: no limit)"});
         m.put("response-timeout-ms", new String[] {"30000", "wall-clock time a worker has to send its response headers; then the client gets a 503"});
+        m.put("cron-timeout-ms", new String[] {"900000", "wall-clock time a cron trigger's scheduled() run may take before it is failed (Workers: 15 minutes)"});
         m.put("wait-until-timeout-ms", new String[] {"30000", "wall-clock time ctx.waitUntil() work may take; then what it has pending is cancelled and a warning logged"});
         m.put("max-cpu-ms", new String[] {"30000", "the largest limits.cpu_ms a script's upload may ask for (never below cpu-ms)"});
         m.put("colo", new String[] {"local", "this node's name, as workers see it in request.cf.colo"});
@@ -169,7 +171,8 @@ public record ServerConfig(
                 KvSettings.defaults(Path.of(src.string("data-dir")).resolve("kv"))
                         .withSyncCommits(src.bool("kv-sync"))
                         .withCacheMaxBytes(src.longValue("kv-cache-mb") * 1024 * 1024),
-                listenerSettings(src));
+                listenerSettings(src),
+                Duration.ofMillis(Math.max(1, src.longValue("cron-timeout-ms"))));
     }
 
     private static ListenerSettings listenerSettings(Source src) {

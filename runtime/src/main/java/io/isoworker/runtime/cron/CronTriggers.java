@@ -1,6 +1,7 @@
 package io.isoworker.runtime.cron;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,9 @@ import io.isoworker.runtime.observe.Telemetry;
  * Cron triggers: runs each script's {@code scheduled} handler when one of its schedules ({@link CronSchedule}, UTC)
  * is due. A timer wakes at every minute boundary of {@code clock} and fires what fell due since the previous wake.
  * Runs of one script never overlap: a schedule that falls due while the script's previous run is still going is
- * skipped (logged and counted), as is a script whose version cannot be found. Failures (the handler threw, a limit)
- * are logged with the script and schedule, and counted; every run and skip is reported to the {@link Telemetry}
+ * skipped (logged and counted), as is a script whose version cannot be found. A run has the CPU and memory limits of
+ * a request, and its own wall-clock limit ({@code cron-timeout-ms}, 15 minutes as on Workers). Failures (the handler
+ * threw, a limit) are logged with the script and schedule, and counted; every run and skip is reported to the {@link Telemetry}
  * (metrics, tail).
  */
 public final class CronTriggers implements AutoCloseable {
@@ -52,14 +54,18 @@ public final class CronTriggers implements AutoCloseable {
     private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final Telemetry telemetry;
+    private final long runTimeoutMillis;
     private Instant lastWake;
 
     /**
      * @param activeBundle the version a script's triggers run on (its active one), or null when it has none
      * @param schedules    every script's schedules now (the script registry's), read at each wake
+     * @param runTimeout   how long one run may take (wall-clock) before it is failed
      */
     public CronTriggers(IsolatePool isolates, Function<String, WorkerBundle> activeBundle,
-            Supplier<Map<String, List<CronSchedule>>> schedules, Clock clock, Telemetry telemetry) {
+            Supplier<Map<String, List<CronSchedule>>> schedules, Clock clock, Telemetry telemetry,
+            Duration runTimeout) {
+        this.runTimeoutMillis = runTimeout.toMillis();
         this.schedules = schedules;
         this.telemetry = telemetry;
         this.isolates = isolates;
@@ -141,7 +147,7 @@ public final class CronTriggers implements AutoCloseable {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         done.whenComplete((o, e) -> busy.set(false));
         RunSink sink = new RunSink(script, bundle.versionId(), cron, scheduledTime.toEpochMilli(), done, c[1]);
-        isolates.dispatchScheduled(bundle, cron, scheduledTime.toEpochMilli(), sink, e -> {
+        isolates.dispatchScheduled(bundle, cron, scheduledTime.toEpochMilli(), runTimeoutMillis, sink, e -> {
             sink.fail("Error: the script does not load: " + e.getMessage(), e.getMessage());
         });
         return done;
