@@ -79,7 +79,7 @@ public final class BlankContext implements AutoCloseable {
                 throw new ScriptLoadException(ScriptLoadException.Kind.STARTUP_LIMIT_EXCEEDED,
                         "Script startup exceeded CPU time limit (" + startupLimit.toMillis() + " ms).", null, 0);
             }
-            throw toLoadException(e);
+            throw toLoadException(e, bundle);
         } catch (IllegalStateException e) {
             closeQuietly();
             if (cancelled.get()) {
@@ -92,7 +92,11 @@ public final class BlankContext implements AutoCloseable {
         }
     }
 
-    private static ScriptLoadException toLoadException(PolyglotException e) {
+    /**
+     * The load error for {@code e}, at its first guest location; in a bundled module with a source map, at the place
+     * in the author's file that it maps to ({@code src/index.ts}, line 12).
+     */
+    private static ScriptLoadException toLoadException(PolyglotException e, WorkerBundle bundle) {
         SourceSection at = e.getSourceLocation();
         if (at == null) {
             for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
@@ -104,6 +108,13 @@ public final class BlankContext implements AutoCloseable {
         }
         String module = at == null ? null : moduleName(at.getSource());
         int line = at == null ? 0 : at.getStartLine();
+        if (at != null && line > 0) {
+            var original = bundle.originalPosition(module, line, at.hasColumns() ? at.getStartColumn() : 0);
+            if (original.isPresent()) {
+                module = original.get().source();
+                line = original.get().line();
+            }
+        }
         String message = e.getMessage();
         if (e.isSyntaxError()) {
             return new ScriptLoadException(ScriptLoadException.Kind.SYNTAX_ERROR, message, module, line);

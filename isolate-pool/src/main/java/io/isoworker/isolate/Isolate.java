@@ -550,7 +550,7 @@ public final class Isolate {
         @Override
         public void fail(String message, String stack) {
             finish();
-            sink.fail(message, stack);
+            sink.fail(message, bundle.mapStack(stack));
             thrown(message);
         }
 

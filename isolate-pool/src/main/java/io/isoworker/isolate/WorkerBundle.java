@@ -8,8 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.graalvm.polyglot.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.isoworker.api.Binding;
 import io.isoworker.api.ModuleType;
@@ -26,11 +32,21 @@ import io.isoworker.api.WorkerModule;
  * with no live isolate, deployed but idle or evicted, keeps only its modules' bytes. Its next load makes the
  * {@code Source} again and the engine parses it again. An upload's validation parses a {@link #validationSource()
  * source of its own} that the engine does not cache, so validating leaves nothing behind.
+ *
+ * <p>A bundled version carries the source maps of its bundled modules ({@link #sourceMaps()}, as uploaded), which the
+ * host uses to {@linkplain #mapStack map the stacks it logs} back to the author's files. They are decoded on first
+ * use; the guest never sees them (its {@code err.stack} stays as the engine made it, as on Workers).
  */
 public final class WorkerBundle {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerBundle.class);
+
     /** The folder modules appear under in the guest's module file system. */
     static final String MODULE_ROOT = "/worker/";
+
+    /** A frame's location in a module: {@code at f (/worker/index.js:12:9)} or {@code at /worker/index.js:3:1}. */
+    private static final Pattern FRAME_LOCATION = Pattern.compile(
+            "^(\\s*at (?:.*?\\()?)" + Pattern.quote(MODULE_ROOT) + "([^\\s():]+):(\\d+):(\\d+)");
 
     private final String scriptName;
     private final String versionId;
@@ -41,6 +57,9 @@ public final class WorkerBundle {
     private final Object sourceLock = new Object();
     private WeakReference<Source> mainSource = new WeakReference<>(null);
     private final long cpuLimitMillis;
+    private final Map<String, byte[]> sourceMaps;
+    /** Decoded maps by module name; empty where a map does not decode (logged once). */
+    private final Map<String, Optional<SourceMap>> decodedMaps = new ConcurrentHashMap<>();
 
     public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
             List<Binding> bindings) {
@@ -53,6 +72,17 @@ public final class WorkerBundle {
      */
     public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
             List<Binding> bindings, long cpuLimitMillis) {
+        this(scriptName, versionId, mainModule, modules, bindings, cpuLimitMillis, Map.of());
+    }
+
+    /**
+     * @param cpuLimitMillis the script's own CPU limit per invocation (its upload's {@code limits.cpu_ms}), or 0 for
+     *                       the server's default
+     * @param sourceMaps     source map JSON (v3) by the name of the module it maps ({@code index.js}), for modules that
+     *                       were bundled; the bytes are not changed after construction
+     */
+    public WorkerBundle(String scriptName, String versionId, String mainModule, List<WorkerModule> modules,
+            List<Binding> bindings, long cpuLimitMillis, Map<String, byte[]> sourceMaps) {
         if (cpuLimitMillis < 0) {
             throw new IllegalArgumentException("cpuLimitMillis must be >= 0");
         }
@@ -76,6 +106,12 @@ public final class WorkerBundle {
         this.modules = Map.copyOf(byName);
         this.bindings = List.copyOf(bindings);
         this.main = main;
+        for (String module : sourceMaps.keySet()) {
+            if (!byName.containsKey(module)) {
+                throw new IllegalArgumentException("a source map for a module the version does not have: " + module);
+            }
+        }
+        this.sourceMaps = Map.copyOf(sourceMaps);
     }
 
     public String scriptName() {
@@ -101,6 +137,76 @@ public final class WorkerBundle {
     /** The script's own CPU limit per invocation in milliseconds, or 0 when it uses the server's default. */
     public long cpuLimitMillis() {
         return cpuLimitMillis;
+    }
+
+    /** The source maps (JSON) by the name of the module each maps; empty for a version that was not bundled. */
+    public Map<String, byte[]> sourceMaps() {
+        return sourceMaps;
+    }
+
+    /**
+     * A JavaScript stack as the engine wrote it, with each frame in a module that has a source map pointing at the
+     * original file instead: {@code at boom (/worker/index.js:12:9)} becomes {@code at boom (src/lib.ts:4:9)}. Other
+     * frames, and lines that are not frames, are left as they are. Null stays null.
+     */
+    public String mapStack(String stack) {
+        if (stack == null || sourceMaps.isEmpty() || !stack.contains(MODULE_ROOT)) {
+            return stack;
+        }
+        StringBuilder out = new StringBuilder(stack.length());
+        int start = 0;
+        while (start <= stack.length()) {
+            int end = stack.indexOf('\n', start);
+            String line = stack.substring(start, end < 0 ? stack.length() : end);
+            out.append(mapFrame(line));
+            if (end < 0) {
+                break;
+            }
+            out.append('\n');
+            start = end + 1;
+        }
+        return out.toString();
+    }
+
+    private String mapFrame(String line) {
+        Matcher m = FRAME_LOCATION.matcher(line);
+        if (!m.find()) {
+            return line;
+        }
+        int lineNo;
+        int column;
+        try {
+            lineNo = Integer.parseInt(m.group(3));
+            column = Integer.parseInt(m.group(4));
+        } catch (NumberFormatException e) {
+            return line;
+        }
+        return originalPosition(m.group(2), lineNo, column)
+                .map(p -> m.group(1) + p.source() + ":" + p.line() + ":" + p.column()
+                        + line.substring(m.end()))
+                .orElse(line);
+    }
+
+    /**
+     * Where {@code line}:{@code column} (1-based; a column below 1 when unknown) of module {@code module} came from,
+     * by the module's source map; empty when it has none or the map does not cover that place.
+     */
+    public Optional<SourceMap.Position> originalPosition(String module, int line, int column) {
+        if (module == null || !sourceMaps.containsKey(module)) {
+            return Optional.empty();
+        }
+        return decodedMaps.computeIfAbsent(module, this::decode).flatMap(map -> map.originalPosition(line, column));
+    }
+
+    private Optional<SourceMap> decode(String module) {
+        try {
+            return Optional.of(SourceMap.parse(new String(sourceMaps.get(module),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("script {} (version {}): the source map of {} does not decode, its stacks stay unmapped: {}",
+                    scriptName, versionId, module, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The ids of the KV namespaces the worker is bound to. */

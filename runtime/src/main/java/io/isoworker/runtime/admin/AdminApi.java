@@ -38,6 +38,8 @@ public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     /** A {@code %} not followed by two hex digits: Vert.x cannot normalise such a path to match routes. */
     private static final String BEARER = "Bearer ";
+    /** Where a tail's WebSocket is: this, then the tail's id. */
+    private static final String TAIL_SOCKET = "/v1/tail/";
     private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final Vertx vertx;
@@ -67,7 +69,16 @@ public final class AdminApi {
 
     public Router router() {
         Router router = Router.router(vertx);
-        router.get("/v1/tail/:id").handler(this::tailSocket);
+        // A tail's socket has no token (its id is the credential). Matched on the raw path, as below: a route with a
+        // path here would make Vert.x normalise every path before the KV API can answer a bad escape in it.
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.startsWith(TAIL_SOCKET) && ctx.request().method() == io.vertx.core.http.HttpMethod.GET) {
+                tailSocket(ctx, path.substring(TAIL_SOCKET.length()));
+            } else {
+                ctx.next();
+            }
+        });
         router.route().handler(this::authenticate);
         // Matched on the raw path, before any route with a path: Vert.x normalises the path to match those, which
         // fails on an undecodable escape in a key (%zz) before KvAdminApi can answer it in the envelope.
@@ -161,7 +172,7 @@ public final class AdminApi {
         ScriptVersion version;
         try {
             version = ScriptVersion.create(name, upload.mainModule(), upload.modules(), upload.bindings(),
-                    upload.compatibilityDate(), upload.cpuLimitMillis());
+                    upload.compatibilityDate(), upload.cpuLimitMillis(), upload.sourceMaps());
         } catch (IllegalArgumentException e) {
             throw new AdminException(400, e.getMessage());
         }
@@ -367,7 +378,7 @@ public final class AdminApi {
             String authority = ctx.request().authority() != null ? ctx.request().authority().toString()
                     : ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
             json(ctx, 200, tailJson(tail).put("url", (ctx.request().isSSL() ? "wss://" : "ws://") + authority
-                    + "/v1/tail/" + tail.id()));
+                    + TAIL_SOCKET + tail.id()));
         });
     }
 
@@ -403,8 +414,7 @@ public final class AdminApi {
     }
 
     /** {@code GET /v1/tail/ID} upgraded to a WebSocket: the tail's events, one JSON text message each. */
-    private void tailSocket(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
+    private void tailSocket(RoutingContext ctx, String id) {
         if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("upgrade"))) {
             error(ctx, 400, "This is a tail's WebSocket: connect with a WebSocket client (subprotocol trace-v1).");
             return;

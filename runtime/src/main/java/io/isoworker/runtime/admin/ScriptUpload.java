@@ -10,6 +10,7 @@ import java.util.Map;
 import io.isoworker.api.Binding;
 import io.isoworker.api.ModuleType;
 import io.isoworker.api.WorkerModule;
+import io.isoworker.isolate.SourceMap;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -17,18 +18,24 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Parses a script upload in one of Cloudflare's two shapes: a single script as the body, or {@code multipart/form-data}
- * with a {@code metadata} JSON part and one part per module.
+ * with a {@code metadata} JSON part and one part per module. A multipart upload may also carry source maps, as wrangler
+ * sends them: parts of type {@code application/source-map} named after the module they map plus {@code .map}
+ * ({@code index.js.map} for {@code index.js}; else the map's {@code file} names the module).
  *
  * @param mainModule        the entry module's name
  * @param modules           all modules
  * @param bindings          the bindings from the metadata
  * @param compatibilityDate the metadata's compatibility date, or null
  * @param cpuLimitMillis    the metadata's {@code limits.cpu_ms}, or 0 when it has none
+ * @param sourceMaps        the source maps (JSON) by the name of the module each maps
  */
 record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding> bindings, String compatibilityDate,
-        long cpuLimitMillis) {
+        long cpuLimitMillis, Map<String, byte[]> sourceMaps) {
 
     static final String SINGLE_SCRIPT_NAME = "worker.js";
+
+    /** The part content type of a source map, as wrangler uploads it. */
+    static final String SOURCE_MAP_TYPE = "application/source-map";
 
     static ScriptUpload parse(String contentType, byte[] body) throws AdminException {
         String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
@@ -46,16 +53,24 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
         ModuleType type = ct.startsWith("application/javascript+module") || ct.startsWith("text/javascript+module")
                 ? ModuleType.ES_MODULE : ModuleType.ofScriptSource(text);
         return new ScriptUpload(SINGLE_SCRIPT_NAME, List.of(new WorkerModule(SINGLE_SCRIPT_NAME, type, body)),
-                List.of(), null, 0);
+                List.of(), null, 0, Map.of());
     }
 
     private static ScriptUpload parseMultipart(String contentType, byte[] body) throws AdminException {
         String metadataText = null;
         Map<String, WorkerModule> modules = new LinkedHashMap<>();
+        Map<String, byte[]> mapParts = new LinkedHashMap<>();
         for (MultipartBody.Part part : MultipartBody.parse(contentType, body)) {
             String name = part.name();
             if (name.equals("metadata")) {
                 metadataText = part.text();
+                continue;
+            }
+            if (part.contentType() != null && part.contentType().split(";", 2)[0].trim()
+                    .equalsIgnoreCase(SOURCE_MAP_TYPE)) {
+                if (mapParts.put(name, part.content()) != null) {
+                    throw new AdminException(400, "The source map '" + name + "' appears twice.");
+                }
                 continue;
             }
             ModuleType type = !part.file() || part.contentType() == null
@@ -107,8 +122,41 @@ record ScriptUpload(String mainModule, List<WorkerModule> modules, List<Binding>
                 decodeUtf8(m.content(), m.name());
             }
         }
-        return new ScriptUpload(main, List.copyOf(list), bindings(metadata), stringField(metadata, "compatibility_date"),
-                cpuLimit(metadata));
+        return new ScriptUpload(main, List.copyOf(list), bindings(metadata),
+                stringField(metadata, "compatibility_date"), cpuLimit(metadata), sourceMaps(mapParts, modules));
+    }
+
+    /** Each source map part, checked, by the JavaScript module it maps. */
+    private static Map<String, byte[]> sourceMaps(Map<String, byte[]> parts, Map<String, WorkerModule> modules)
+            throws AdminException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+            String name = part.getKey();
+            String text = decodeUtf8(part.getValue(), name);
+            try {
+                SourceMap.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(400, "The source map '" + name + "' is not a valid source map: "
+                        + e.getMessage());
+            }
+            String module = name.endsWith(".map") ? name.substring(0, name.length() - ".map".length()) : null;
+            if (module == null || !modules.containsKey(module)) {
+                try {
+                    module = new JsonObject(text).getValue("file") instanceof String file ? file : null;
+                } catch (DecodeException | ClassCastException e) {
+                    module = null;
+                }
+            }
+            WorkerModule mapped = module == null ? null : modules.get(module);
+            if (mapped == null || !mapped.isJavaScript()) {
+                throw new AdminException(400, "The source map '" + name + "' maps no JavaScript module of the upload "
+                        + "(name it after its module plus .map, as in index.js.map).");
+            }
+            if (out.put(module, part.getValue()) != null) {
+                throw new AdminException(400, "The module '" + module + "' has two source maps.");
+            }
+        }
+        return out;
     }
 
     private static void addModule(Map<String, WorkerModule> modules, WorkerModule m) throws AdminException {

@@ -25,7 +25,10 @@ import picocli.CommandLine.Parameters;
  * {@code wrangler deploy} does to Cloudflare: its modules, and from its wrangler configuration the name, the
  * compatibility date, the {@code vars} and KV bindings and {@code limits.cpu_ms}, in Cloudflare's multipart shape
  * ({@code PUT /v1/scripts/NAME}), then its cron schedules ({@code PUT /v1/scripts/NAME/schedules}) when it has
- * any. {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler.
+ * any. {@code .dev.vars} is for {@code dev} only and is not uploaded, as with wrangler. A project that needs bundling
+ * (TypeScript, npm imports: see {@link io.isoworker.runtime.bundle.Bundler}) is bundled first, and the bundle's source
+ * map goes with it as a part of type {@code application/source-map} named {@code MODULE.map}, as wrangler uploads
+ * it, so that the server maps the stacks it logs back to the project's files.
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = "Uploads a project (its modules, vars, KV bindings and limits from its wrangler configuration) "
@@ -61,10 +64,18 @@ final class DeployCommand implements Callable<Integer> {
             err.println("isoworker deploy: warning: " + warning);
         }
         ScriptVersion script = project.script();
+        if (project.bundle() != null) {
+            out.println("isoworker deploy: " + project.bundleSummary());
+            if (!project.bundle().warnings().isEmpty()) {
+                err.println("isoworker deploy: esbuild warned:\n" + project.bundle().warnings());
+            }
+        }
         JsonObject metadata = metadata(script, project.config());
         if (dryRun) {
             out.println("isoworker deploy: would upload " + script.scriptName() + " to " + admin.baseUrl() + ": "
-                    + script.bundle().modules().size() + " module(s), metadata " + metadata.encode());
+                    + script.bundle().modules().size() + " module(s)"
+                    + (script.sourceMaps().isEmpty() ? "" : ", " + script.sourceMaps().size() + " source map(s)")
+                    + ", metadata " + metadata.encode());
             return 0;
         }
         String boundary = "isoworker-deploy-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
@@ -129,6 +140,9 @@ final class DeployCommand implements Callable<Integer> {
         part(out, boundary, "metadata", null, "application/json", metadata.encode().getBytes(StandardCharsets.UTF_8));
         for (WorkerModule m : script.bundle().modules().values()) {
             part(out, boundary, m.name(), m.name(), m.type().contentType(), m.content());
+        }
+        for (var map : script.sourceMaps().entrySet()) {
+            part(out, boundary, map.getKey() + ".map", map.getKey() + ".map", "application/source-map", map.getValue());
         }
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();

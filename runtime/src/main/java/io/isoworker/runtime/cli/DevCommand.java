@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.isoworker.isolate.IsolateSettings;
+import io.isoworker.isolate.ScriptLoadException;
 import io.isoworker.runtime.IsoworkerServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Parameters;
         description = {"Serves one worker on http://127.0.0.1:8787 for any Host, reloading it when a project file "
                 + "changes (KV data is kept).",
                 "A folder's entry point is main from its wrangler.json, wrangler.jsonc or wrangler.toml, else the "
-                + "first of: index.js, index.mjs, src/index.js, src/index.mjs, worker.js, src/worker.js."})
+                + "first of: index.js, index.mjs, src/index.js, src/index.mjs, worker.js, src/worker.js, index.ts, "
+                + "src/index.ts, worker.ts, src/worker.ts.",
+                "TypeScript, JSX and projects importing npm packages are bundled with esbuild (installed from the npm "
+                + "registry on first use; needs Node.js and npm), with source maps for stack traces."})
 final class DevCommand implements Callable<Integer> {
 
     /**
@@ -67,8 +71,22 @@ final class DevCommand implements Callable<Integer> {
         for (String warning : project.config().warnings()) {
             err.println("isoworker dev: warning: " + warning);
         }
-        IsoworkerServer server = IsoworkerServer.dev(project.script(), host, port, ISOLATE_SETTINGS,
-                DevProject.stateDirectory(path).resolve("kv"), project.config().cronSchedules(), Clock.systemUTC());
+        if (project.bundle() != null) {
+            out.println("isoworker dev: " + project.bundleSummary());
+            if (!project.bundle().warnings().isEmpty()) {
+                err.println("isoworker dev: esbuild warned:\n" + project.bundle().warnings());
+            }
+        }
+        IsoworkerServer server;
+        try {
+            server = IsoworkerServer.dev(project.script(), host, port, ISOLATE_SETTINGS,
+                    DevProject.stateDirectory(path).resolve("kv"), project.config().cronSchedules(), Clock.systemUTC());
+        } catch (ScriptLoadException e) {
+            // with the place (mapped back to the author's file for a bundle), as a reload reports it
+            err.println("isoworker dev: " + (e.module() == null ? "" : e.module() + (e.line() > 0 ? ":" + e.line()
+                    : "") + ": ") + e.getMessage());
+            return 1;
+        }
         DevReloader reloader = noReload ? null
                 : DevReloader.start(path, env, project.script().scriptName(), server, out, err);
         out.println("isoworker dev: serving " + path + " (" + project.script().mainModule() + ", "

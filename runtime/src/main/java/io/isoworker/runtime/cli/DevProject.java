@@ -2,18 +2,22 @@ package io.isoworker.runtime.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 
 import io.isoworker.api.Binding;
 import io.isoworker.api.ModuleType;
 import io.isoworker.api.WorkerModule;
+import io.isoworker.runtime.bundle.Bundler;
 import io.isoworker.runtime.scripts.ScriptNames;
 import io.isoworker.runtime.scripts.ScriptVersion;
 
@@ -23,21 +27,37 @@ import io.isoworker.runtime.scripts.ScriptVersion;
  * every module file below it (not {@code node_modules} or hidden folders). The configuration ({@link WranglerConfig},
  * read from the folder, or from the file's folder) gives the name, bindings and compatibility date, and
  * {@code .dev.vars} ({@link DevVars}) the secrets.
+ *
+ * <p>A project whose entry point is TypeScript or JSX, or whose JavaScript imports npm packages, is bundled with
+ * esbuild ({@link Bundler}) into one module with a source map, in {@code .isoworker/bundle/}; the version then has the
+ * bundle as its only module. Plain JavaScript is read as it is.
  */
 final class DevProject {
 
     static final List<String> ENTRY_POINTS = List.of("index.js", "index.mjs", "src/index.js", "src/index.mjs",
-            "worker.js", "src/worker.js");
+            "worker.js", "src/worker.js", "index.ts", "src/index.ts", "worker.ts", "src/worker.ts");
+
+    /** Files that do not become modules, but a change to which can change a bundle. */
+    private static final List<String> BUILD_FILES = List.of("package.json", "package-lock.json", "tsconfig.json");
 
     private static final long MAX_FILE = 10L * 1024 * 1024;
 
     /**
      * A project as read.
      *
-     * @param script the version to serve
-     * @param config the wrangler configuration (with its warnings)
+     * @param script       the version to serve
+     * @param config       the wrangler configuration (with its warnings)
+     * @param bundle       the esbuild bundle the version was made of, or null when the project was read as it is
+     * @param bundleReason why it was bundled, or null
      */
-    record Loaded(ScriptVersion script, WranglerConfig config) {
+    record Loaded(ScriptVersion script, WranglerConfig config, Bundler.Bundle bundle, String bundleReason) {
+
+        /** What to tell the user about the bundle (null when there is none): from what, how fast, and why. */
+        String bundleSummary() {
+            return bundle == null ? null : "bundled " + bundle.entry() + " into " + bundle.mainModule()
+                    + " with esbuild " + io.isoworker.runtime.bundle.Esbuild.VERSION + " in " + bundle.millis()
+                    + " ms (" + bundleReason + ")";
+        }
     }
 
     private DevProject() {
@@ -67,8 +87,13 @@ final class DevProject {
             Path dir = abs.getParent();
             WranglerConfig config = WranglerConfig.read(dir, env);
             String main = abs.getFileName().toString();
+            Loaded bundled = bundled(scriptName, dir, config, env, main, withDevVars);
+            if (bundled != null) {
+                return bundled;
+            }
             WorkerModule m = module(abs, main, true);
-            return new Loaded(version(scriptName, dir, config, env, main, List.of(m), withDevVars), config);
+            return new Loaded(version(scriptName, dir, config, env, main, List.of(m), Map.of(), withDevVars), config,
+                    null, null);
         }
         if (!Files.isDirectory(abs)) {
             throw new IOException("no such file or folder: " + path);
@@ -96,6 +121,10 @@ final class DevProject {
             throw new IOException("no entry point in " + path + ": set main in wrangler.toml, or add one of "
                     + String.join(", ", ENTRY_POINTS));
         }
+        Loaded bundled = bundled(scriptName, abs, config, env, main, withDevVars);
+        if (bundled != null) {
+            return bundled;
+        }
         List<WorkerModule> modules = new ArrayList<>();
         for (Path f : moduleFiles(abs)) {
             String rel = abs.relativize(f).toString().replace('\\', '/');
@@ -104,22 +133,91 @@ final class DevProject {
             }
             modules.add(module(f, rel, rel.equals(main)));
         }
-        return new Loaded(version(scriptName, abs, config, env, main, modules, withDevVars), config);
+        return new Loaded(version(scriptName, abs, config, env, main, modules, Map.of(), withDevVars), config, null,
+                null);
     }
 
-    /** The files {@code load} reads from a project folder, sorted: what a change to means a reload. */
-    static List<Path> moduleFiles(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(f -> {
-                String rel = dir.relativize(f).toString().replace('\\', '/');
-                return !rel.startsWith("node_modules/") && !rel.contains("/node_modules/") && !hidden(rel)
-                        && moduleFile(rel);
-            }).sorted().toList();
+    /**
+     * The project bundled with esbuild when it needs that ({@link Bundler#reason}), else null: one module, the bundle,
+     * with its source map. {@code dev} bundles for development, {@code deploy} for production
+     * ({@code process.env.NODE_ENV}).
+     */
+    private static Loaded bundled(String scriptName, Path dir, WranglerConfig config, String env, String main,
+            boolean withDevVars) throws IOException {
+        String reason = Bundler.reason(dir, main, config.noBundle());
+        if (reason == null) {
+            return null;
         }
+        Bundler.Bundle bundle = Bundler.bundle(dir, main, dir.resolve(".isoworker").resolve("bundle"),
+                withDevVars ? Bundler.Mode.DEVELOPMENT : Bundler.Mode.PRODUCTION, reason);
+        String text = new String(bundle.code(), StandardCharsets.UTF_8);
+        WorkerModule module = new WorkerModule(bundle.mainModule(), ModuleType.ofScriptSource(text), bundle.code());
+        Map<String, byte[]> maps = bundle.sourceMap() == null ? Map.of() : Map.of(bundle.mainModule(),
+                bundle.sourceMap());
+        return new Loaded(version(scriptName, dir, config, env, bundle.mainModule(), List.of(module), maps,
+                withDevVars), config, bundle, reason);
+    }
+
+    /** The files {@code load} reads from a project folder, sorted. */
+    static List<Path> moduleFiles(Path dir) throws IOException {
+        return projectFiles(dir, DevProject::moduleFile);
+    }
+
+    /**
+     * What a change to means a reload: the module files, the TypeScript and JSX sources, and the files that steer a
+     * bundle ({@code package.json}, its lock file, {@code tsconfig.json}), sorted. Packages in {@code node_modules}
+     * are not watched (a new {@code npm install} changes {@code package.json} or its lock file).
+     */
+    static List<Path> watchedFiles(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>(projectFiles(dir, rel -> moduleFile(rel) || Bundler.compiled(rel)));
+        for (String f : BUILD_FILES) {
+            if (Files.isRegularFile(dir.resolve(f)) && !files.contains(dir.resolve(f))) {
+                files.add(dir.resolve(f));
+            }
+        }
+        return files.stream().sorted().toList();
+    }
+
+    /**
+     * The regular files below {@code dir} whose relative path passes {@code wanted}, sorted; {@code node_modules} and
+     * hidden folders are not entered.
+     */
+    private static List<Path> projectFiles(Path dir, Predicate<String> wanted) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (d.equals(dir)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                String name = d.getFileName().toString();
+                return name.equals("node_modules") || name.startsWith(".") ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                String rel = dir.relativize(f).toString().replace('\\', '/');
+                if (Files.isRegularFile(f) && !hidden(rel) && wanted.test(rel)) {
+                    out.add(f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // deleted while listed
+                }
+                throw e;
+            }
+        });
+        out.sort(null);
+        return out;
     }
 
     private static ScriptVersion version(String scriptName, Path dir, WranglerConfig config, String env, String main,
-            List<WorkerModule> modules, boolean withDevVars) throws IOException {
+            List<WorkerModule> modules, Map<String, byte[]> sourceMaps, boolean withDevVars) throws IOException {
         String name = scriptName != null ? scriptName
                 : config.name() != null && ScriptNames.validScriptName(config.name()) ? config.name()
                 : scriptName(dir);
@@ -130,7 +228,8 @@ final class DevProject {
         for (Binding b : withDevVars ? DevVars.read(dir, env) : List.<Binding>of()) {
             bindings.put(b.name(), b);
         }
-        return ScriptVersion.create(name, main, modules, List.copyOf(bindings.values()), config.compatibilityDate());
+        return ScriptVersion.create(name, main, modules, List.copyOf(bindings.values()), config.compatibilityDate(), 0,
+                sourceMaps);
     }
 
     /** Where {@code dev} keeps a project's local state (KV namespaces): {@code .isoworker/} in the project folder. */

@@ -15,11 +15,13 @@ import io.isoworker.runtime.IsoworkerServer;
 
 /**
  * Watches a dev project and reloads the worker when one of its files changes: the module files {@link DevProject}
- * reads, the wrangler configuration and {@code .dev.vars}. It polls the files' sizes and modification times every
+ * reads (with the TypeScript and JSX sources and {@code package.json} of a bundled project), the wrangler
+ * configuration and {@code .dev.vars}. It polls the files' sizes and modification times every
  * {@value #POLL_MILLIS} ms (a poll of a project's few files costs microseconds, sees editors that replace a file
  * rather than write it, and needs no recursive registration of new folders), waits until they have stayed the same for
- * one more poll, then loads the new version beside the old one and switches to it. A version that does not load is
- * reported and the previous one keeps serving. KV data lives in the server's store and is not touched.
+ * one more poll, then loads (and bundles, if the project needs it) the new version beside the old one and switches to
+ * it. A version that does not bundle or load is reported, with esbuild's errors or the file and line, and the previous
+ * one keeps serving. KV data lives in the server's store and is not touched.
  */
 final class DevReloader implements AutoCloseable {
 
@@ -87,6 +89,9 @@ final class DevReloader implements AutoCloseable {
             for (String warning : next.config().warnings()) {
                 err.println("isoworker dev: warning: " + warning);
             }
+            if (next.bundle() != null && !next.bundle().warnings().isEmpty()) {
+                err.println("isoworker dev: esbuild warned:\n" + next.bundle().warnings());
+            }
             server.replaceDevScript(next.script(), next.config().cronSchedules());
             out.printf("isoworker dev: reloaded %s in %d ms%n", next.script().mainModule(),
                     (System.nanoTime() - start) / 1_000_000);
@@ -107,7 +112,7 @@ final class DevReloader implements AutoCloseable {
         List<String> out = new ArrayList<>();
         try {
             Path dir = Files.isDirectory(path) ? path : path.getParent();
-            List<Path> files = new ArrayList<>(Files.isDirectory(path) ? DevProject.moduleFiles(path)
+            List<Path> files = new ArrayList<>(Files.isDirectory(path) ? DevProject.watchedFiles(path)
                     : List.of(path));
             for (String config : WranglerConfig.FILE_NAMES) {
                 files.add(dir.resolve(config));

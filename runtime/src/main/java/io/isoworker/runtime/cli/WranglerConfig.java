@@ -28,8 +28,9 @@ import tools.jackson.dataformat.toml.TomlMapper;
  *
  * <p>Read: {@code name}, {@code main}, {@code compatibility_date}, {@code compatibility_flags}, {@code [vars]},
  * {@code [[kv_namespaces]]} ({@code binding}, {@code id}), {@code [triggers] crons}, {@code [limits] cpu_ms},
- * {@code route}/{@code routes}. As in wrangler, an environment inherits {@code main}, the compatibility settings,
- * {@code triggers}, {@code limits} and the routes from the top level unless it sets its own, takes {@code name} as
+ * {@code route}/{@code routes}, {@code no_bundle}. As in wrangler, an environment inherits {@code main}, the
+ * compatibility settings, {@code triggers}, {@code limits}, {@code no_bundle} and the routes from the top level unless
+ * it sets its own, takes {@code name} as
  * {@code NAME-ENV} unless it sets one, and does not inherit {@code vars} or {@code kv_namespaces} (a top-level one
  * missing from the environment gets a warning). Keys isoworker does not know, or knows but does not act on, get a
  * warning each ({@link #warnings()}), never an error; a value of the wrong type is an error naming the file and key.
@@ -45,24 +46,26 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * @param cpuMs              the {@code limits.cpu_ms}, or 0 for the server's default
  * @param routes             the route patterns
  * @param warnings           one line per ignored or doubtful key
+ * @param noBundle           {@code no_bundle}: true never bundles, false always does, null (unset) bundles when the
+ *                           project needs it (see {@link io.isoworker.runtime.bundle.Bundler#reason})
  */
 public record WranglerConfig(Path file, String name, String main, String compatibilityDate,
         List<String> compatibilityFlags, List<Binding> vars, List<Binding.KvNamespace> kvNamespaces, List<String> crons,
-        long cpuMs, List<String> routes, List<String> warnings) {
+        long cpuMs, List<String> routes, List<String> warnings, Boolean noBundle) {
 
     /** The file names wrangler looks for, in its order. */
     static final List<String> FILE_NAMES = List.of("wrangler.json", "wrangler.jsonc", "wrangler.toml");
 
     static final WranglerConfig NONE = new WranglerConfig(null, null, null, null, List.of(), List.of(), List.of(),
-            List.of(), 0, List.of(), List.of());
+            List.of(), 0, List.of(), List.of(), null);
 
     /** Keys read here, at the top level and in an environment. */
     private static final Set<String> READ = Set.of("name", "main", "compatibility_date", "compatibility_flags",
-            "vars", "kv_namespaces", "triggers", "limits", "route", "routes");
+            "vars", "kv_namespaces", "triggers", "limits", "route", "routes", "no_bundle");
 
     /** Keys of wrangler's that isoworker accepts and does not act on: a warning, the worker still runs. */
     private static final Set<String> NOT_ACTED_ON = Set.of("$schema", "account_id", "workers_dev", "preview_urls",
-            "zone_id", "build", "no_bundle", "minify", "node_compat", "find_additional_modules", "base_dir",
+            "zone_id", "build", "minify", "node_compat", "find_additional_modules", "base_dir",
             "preserve_file_names", "rules", "upload_source_maps", "keep_vars", "keep_names", "logpush", "observability",
             "tail_consumers", "placement", "send_metrics", "site", "assets", "dev", "durable_objects", "migrations",
             "r2_buckets", "d1_databases", "services", "queues", "analytics_engine_datasets", "text_blobs",
@@ -74,7 +77,7 @@ public record WranglerConfig(Path file, String name, String main, String compati
 
     /** Keys an environment inherits from the top level when it does not set them. */
     private static final Set<String> INHERITED = Set.of("main", "compatibility_date", "compatibility_flags",
-            "triggers", "limits", "route", "routes");
+            "triggers", "limits", "route", "routes", "no_bundle");
 
     /** Keys an environment does not inherit: it must declare its own. */
     private static final Set<String> NOT_INHERITED = Set.of("vars", "kv_namespaces");
@@ -160,7 +163,8 @@ public record WranglerConfig(Path file, String name, String main, String compati
                     + "behaviour by flag");
         }
         return new WranglerConfig(file, name, main, date, flags, vars(effective, where), kv(effective, where),
-                crons(effective, where), cpuMs(effective, where), routes(effective, where), List.copyOf(warnings));
+                crons(effective, where), cpuMs(effective, where), routes(effective, where), List.copyOf(warnings),
+                bool(effective, "no_bundle", where));
     }
 
     /** The cron schedules, parsed (they were checked when the file was read). */
@@ -240,6 +244,14 @@ public record WranglerConfig(Path file, String name, String main, String compati
             return (String) v;
         }
         throw new IOException(where + ": " + key + " must be a string, not " + Json.encode(v));
+    }
+
+    private static Boolean bool(JsonObject o, String key, String where) throws IOException {
+        Object v = o.getValue(key);
+        if (v == null || v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        throw new IOException(where + ": " + key + " must be true or false, not " + Json.encode(v));
     }
 
     private static List<String> strings(JsonObject o, String key, String where) throws IOException {

@@ -31,7 +31,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Scripts on disk, under {@code DATA/scripts/NAME/}: {@code versions/ID/version.json} with the metadata and
- * bindings, {@code versions/ID/modules/N} with each module's bytes, {@code active} naming the active version, and
+ * bindings, {@code versions/ID/modules/N} with each module's bytes, {@code versions/ID/maps/N} with each source map
+ * of a bundled version (listed in {@code version.json}'s {@code source_maps} by the module each maps), {@code active}
+ * naming the active version, and
  * {@code schedules.json} its cron schedules (a JSON array of strings; absent: none).
  * Each write goes to a temporary file or folder that is synced and then atomically renamed, so a crash leaves either
  * the old state or the new one. Files are readable by the owner only: they hold secrets.
@@ -64,6 +66,16 @@ public final class ScriptStore {
             writeSynced(tmp.resolve("modules").resolve(file), m.content());
             modules.add(new JsonObject().put("name", m.name()).put("type", m.type().contentType()).put("file", file));
         }
+        JsonArray maps = new JsonArray();
+        if (!v.sourceMaps().isEmpty()) {
+            Files.createDirectories(tmp.resolve("maps"));
+            int j = 0;
+            for (var map : new java.util.TreeMap<>(v.sourceMaps()).entrySet()) {
+                String file = Integer.toString(j++);
+                writeSynced(tmp.resolve("maps").resolve(file), map.getValue());
+                maps.add(new JsonObject().put("module", map.getKey()).put("file", file));
+            }
+        }
         JsonArray bindings = new JsonArray();
         for (Binding b : v.bindings()) {
             JsonObject j = new JsonObject().put("name", b.name()).put("type", b.type());
@@ -84,6 +96,9 @@ public final class ScriptStore {
                 .put("main_module", v.mainModule())
                 .put("modules", modules)
                 .put("bindings", bindings);
+        if (!maps.isEmpty()) {
+            meta.put("source_maps", maps);
+        }
         if (v.cpuLimitMillis() > 0) {
             meta.put("limits", new JsonObject().put("cpu_ms", v.cpuLimitMillis()));
         }
@@ -208,10 +223,15 @@ public final class ScriptStore {
                 default -> throw new IOException("unknown binding type " + b.getString("type"));
             });
         }
+        java.util.Map<String, byte[]> maps = new java.util.LinkedHashMap<>();
+        for (Object o : meta.getJsonArray("source_maps", new JsonArray())) {
+            JsonObject m = (JsonObject) o;
+            maps.put(m.getString("module"), Files.readAllBytes(dir.resolve("maps").resolve(m.getString("file"))));
+        }
         String id = meta.getString("id");
         JsonObject limits = meta.getJsonObject("limits", new JsonObject());
         WorkerBundle bundle = new WorkerBundle(name, id, meta.getString("main_module"), modules, bindings,
-                limits.getLong("cpu_ms", 0L));
+                limits.getLong("cpu_ms", 0L), maps);
         return new ScriptVersion(id, meta.getString("hash"), meta.getLong("size"),
                 Instant.parse(meta.getString("created_on")), meta.getString("compatibility_date"), bundle);
     }

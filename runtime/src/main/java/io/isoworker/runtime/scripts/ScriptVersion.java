@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.isoworker.api.Binding;
@@ -17,7 +19,8 @@ import io.isoworker.isolate.WorkerBundle;
  * One immutable uploaded version of a script.
  *
  * @param id                version id (a UUID)
- * @param hash              SHA-256 of the code (module names, types and bytes, and the main module), hex
+ * @param hash              SHA-256 of the code (module names, types and bytes, the main module, and the source maps
+ *                          when there are any), hex
  * @param size              total bytes of the modules
  * @param createdOn         upload time
  * @param compatibilityDate the upload's compatibility date, or null
@@ -35,8 +38,19 @@ public record ScriptVersion(String id, String hash, long size, Instant createdOn
     /** @param cpuLimitMillis the upload's {@code limits.cpu_ms}, or 0 for the server's default */
     public static ScriptVersion create(String scriptName, String mainModule, List<WorkerModule> modules,
             List<Binding> bindings, String compatibilityDate, long cpuLimitMillis) {
+        return create(scriptName, mainModule, modules, bindings, compatibilityDate, cpuLimitMillis, Map.of());
+    }
+
+    /**
+     * @param cpuLimitMillis the upload's {@code limits.cpu_ms}, or 0 for the server's default
+     * @param sourceMaps     source maps (JSON) by the name of the bundled module each maps (see
+     *                       {@link WorkerBundle#sourceMaps()})
+     */
+    public static ScriptVersion create(String scriptName, String mainModule, List<WorkerModule> modules,
+            List<Binding> bindings, String compatibilityDate, long cpuLimitMillis, Map<String, byte[]> sourceMaps) {
         String id = UUID.randomUUID().toString();
-        WorkerBundle bundle = new WorkerBundle(scriptName, id, mainModule, modules, bindings, cpuLimitMillis);
+        WorkerBundle bundle = new WorkerBundle(scriptName, id, mainModule, modules, bindings, cpuLimitMillis,
+                sourceMaps);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -53,6 +67,12 @@ public record ScriptVersion(String id, String hash, long size, Instant createdOn
             sha.update((byte) 0);
             sha.update(m.content());
             size += m.content().length;
+        }
+        for (Map.Entry<String, byte[]> map : new TreeMap<>(sourceMaps).entrySet()) {
+            sha.update((byte) 1);
+            sha.update(map.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(map.getValue());
         }
         return new ScriptVersion(id, HexFormat.of().formatHex(sha.digest()), size,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), compatibilityDate, bundle);
@@ -77,6 +97,11 @@ public record ScriptVersion(String id, String hash, long size, Instant createdOn
 
     public List<WorkerModule> modules() {
         return List.copyOf(bundle.modules().values());
+    }
+
+    /** The source maps (JSON) by the name of the module each maps; empty unless the version was bundled. */
+    public Map<String, byte[]> sourceMaps() {
+        return bundle.sourceMaps();
     }
 
     /** "modules" for module syntax, "service-worker" otherwise. */
