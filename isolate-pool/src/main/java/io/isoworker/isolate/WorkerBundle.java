@@ -145,12 +145,13 @@ public final class WorkerBundle {
     }
 
     /**
-     * A JavaScript stack as the engine wrote it, with each frame in a module that has a source map pointing at the
-     * original file instead: {@code at boom (/worker/index.js:12:9)} becomes {@code at boom (src/lib.ts:4:9)}. Other
-     * frames, and lines that are not frames, are left as they are. Null stays null.
+     * A JavaScript stack as the engine wrote it, for the host's logs: each frame in a module names the author's file,
+     * through the module's source map where it has one ({@code at boom (/worker/index.js:12:9)} becomes
+     * {@code at boom (src/lib.ts:4:9)}), else the module's own name without the module file system's root
+     * ({@code at boom (src/lib.js:2:9)}). Lines that are not frames are left as they are. Null stays null.
      */
     public String mapStack(String stack) {
-        if (stack == null || sourceMaps.isEmpty() || !stack.contains(MODULE_ROOT)) {
+        if (stack == null || !stack.contains(MODULE_ROOT)) {
             return stack;
         }
         StringBuilder out = new StringBuilder(stack.length());
@@ -182,9 +183,8 @@ public final class WorkerBundle {
             return line;
         }
         return originalPosition(m.group(2), lineNo, column)
-                .map(p -> m.group(1) + p.source() + ":" + p.line() + ":" + p.column()
-                        + line.substring(m.end()))
-                .orElse(line);
+                .map(p -> m.group(1) + p.source() + ":" + p.line() + ":" + p.column() + line.substring(m.end()))
+                .orElse(m.group(1) + m.group(2) + ":" + lineNo + ":" + column + line.substring(m.end()));
     }
 
     /**

@@ -84,6 +84,19 @@ class ObservabilityTest {
     }
 
     @Test
+    void theLoggedStackNamesTheModuleAndLineWithoutTheModuleRoot() throws Exception {
+        s.deploy("obs-stack", LOGGING);
+        try (LogCapture log = new LogCapture("io.isoworker.runtime.traffic.VertxResponseSink")) {
+            assertEquals(500, s.get("obs-stack.localhost", "/throw?n=2").statusCode());
+            assertTrue(log.await("bad thing 2"), log.text());
+            String text = log.text();
+            Pattern frame = Pattern.compile("at (async )?(Object\\.)?fetch \\([\\w.-]+\\.m?js:5:\\d+\\)");
+            assertTrue(frame.matcher(text).find(), text);
+            assertTrue(!text.contains("/worker/"), "the host's log names the module, not its path inside: " + text);
+        }
+    }
+
+    @Test
     void metricsCountRequestsPerScript() throws Exception {
         String kvId = s.createNamespace("obs-metrics");
         s.deployWithKv("obs-metrics", """

@@ -473,7 +473,7 @@ class BundlingTest {
             assertEquals(500, get(server, "maps", "/").statusCode());
             await(() -> log.text().contains("Error: mapped"));
             assertTrue(log.text().contains("at boom (src/app.ts:10:3)"), log.text());
-            assertTrue(log.text().contains("(/worker/index.js:4:"), "a line the map does not cover stays: "
+            assertTrue(log.text().contains("(index.js:4:"), "a line the map does not cover names the bundle: "
                     + log.text());
         } finally {
             server.close();
