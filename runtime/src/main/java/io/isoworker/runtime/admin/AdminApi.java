@@ -38,8 +38,6 @@ public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     /** A {@code %} not followed by two hex digits: Vert.x cannot normalise such a path to match routes. */
     private static final String BEARER = "Bearer ";
-    /** Where a tail's WebSocket is: this, then the tail's id. */
-    private static final String TAIL_SOCKET = "/v1/tail/";
     private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final Vertx vertx;
@@ -51,6 +49,8 @@ public final class AdminApi {
     private final KvAdminApi kvApi;
 
     private final Telemetry telemetry;
+    private final TailRequests tailRequests;
+    private final CloudflareApi cloudflare;
 
     /**
      * @param telemetry the metrics and tails (both set: this is serve)
@@ -63,6 +63,8 @@ public final class AdminApi {
         this.isolates = isolates;
         this.kv = kv;
         this.kvApi = new KvAdminApi(vertx, kv);
+        this.tailRequests = new TailRequests(telemetry.tails());
+        this.cloudflare = new CloudflareApi(scripts, kvApi, tailRequests, telemetry.tails(), this::readBody);
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.maxScriptSize = maxScriptSize;
     }
@@ -73,8 +75,23 @@ public final class AdminApi {
         // path here would make Vert.x normalise every path before the KV API can answer a bad escape in it.
         router.route().handler(ctx -> {
             String path = ctx.request().path();
-            if (path.startsWith(TAIL_SOCKET) && ctx.request().method() == io.vertx.core.http.HttpMethod.GET) {
-                tailSocket(ctx, path.substring(TAIL_SOCKET.length()));
+            if (path.startsWith(TailRequests.SOCKET_PATH)
+                    && ctx.request().method() == io.vertx.core.http.HttpMethod.GET) {
+                tailSocket(ctx, path.substring(TailRequests.SOCKET_PATH.length()));
+            } else {
+                ctx.next();
+            }
+        });
+        // Cloudflare's API (for wrangler): its own envelope, for a refused token too; matched on the raw path.
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.startsWith(CloudflareApi.ROOT + "/")) {
+                if (!validToken(ctx.request().getHeader("authorization"))) {
+                    Envelope.error(ctx, 401, CloudflareApi.CODE_AUTHENTICATION, "Authentication error: send the "
+                            + "isoworker admin token as CLOUDFLARE_API_TOKEN (Authorization: Bearer TOKEN).");
+                    return;
+                }
+                cloudflare.handle(ctx, path.substring(CloudflareApi.ROOT.length() + 1));
             } else {
                 ctx.next();
             }
@@ -364,21 +381,11 @@ public final class AdminApi {
             return;
         }
         readBody(ctx, body -> {
-            TailSessions.Tail tail;
             try {
-                String self = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-                tail = telemetry.tails().create(name, TailFilter.parse(new String(body, StandardCharsets.UTF_8), self));
-            } catch (IllegalArgumentException e) {
-                error(ctx, 400, "Invalid tail filters: " + e.getMessage());
-                return;
-            } catch (IllegalStateException e) {
-                error(ctx, 429, e.getMessage());
-                return;
+                json(ctx, 200, tailRequests.create(ctx, name, body));
+            } catch (AdminException e) {
+                error(ctx, e);
             }
-            String authority = ctx.request().authority() != null ? ctx.request().authority().toString()
-                    : ctx.request().localAddress().host() + ":" + ctx.request().localAddress().port();
-            json(ctx, 200, tailJson(tail).put("url", (ctx.request().isSSL() ? "wss://" : "ws://") + authority
-                    + TAIL_SOCKET + tail.id()));
         });
     }
 
@@ -387,17 +394,12 @@ public final class AdminApi {
         try {
             io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
             for (TailSessions.Tail t : telemetry.tails().list(existing(ctx).name())) {
-                list.add(tailJson(t).put("connected", t.connected()));
+                list.add(TailRequests.json(t).put("connected", t.connected()));
             }
             json(ctx, 200, new JsonObject().put("tails", list));
         } catch (AdminException e) {
             error(ctx, e);
         }
-    }
-
-    private static JsonObject tailJson(TailSessions.Tail tail) {
-        return new JsonObject().put("id", tail.id())
-                .put("expires_at", java.time.Instant.ofEpochMilli(tail.expiresAtMillis()).toString());
     }
 
     /** {@code DELETE /v1/scripts/NAME/tails/ID}: ends the tail and closes its socket. */

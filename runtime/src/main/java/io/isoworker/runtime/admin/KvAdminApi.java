@@ -458,25 +458,10 @@ final class KvAdminApi {
     }
 
     private static void error(RoutingContext ctx, ApiError e) {
-        JsonObject body = new JsonObject().put("success", false)
-                .put("errors", new JsonArray().add(new JsonObject().put("code", e.code).put("message", e.getMessage())))
-                .put("messages", new JsonArray()).putNull("result");
-        send(ctx, e.status, body);
+        Envelope.error(ctx, e.status, e.code, e.getMessage());
     }
 
     private static void envelope(RoutingContext ctx, int status, Object result, JsonObject resultInfo) {
-        JsonObject body = new JsonObject().put("success", true).put("errors", new JsonArray())
-                .put("messages", new JsonArray()).put("result", result);
-        if (resultInfo != null) {
-            body.put("result_info", resultInfo);
-        }
-        send(ctx, status, body);
-    }
-
-    private static void send(RoutingContext ctx, int status, JsonObject body) {
-        if (ctx.response().ended() || ctx.response().closed()) {
-            return;
-        }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+        Envelope.ok(ctx, status, result, resultInfo);
     }
 }
